@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowvm: a copy of the classic Linux virtual memory manager running on
+ * real RAM reserved from the kernel.
+ *
+ * This file is the module's interface: its parameters, the /dev/shadowvm
+ * misc device and the debugfs root. The mechanisms live in the other files
+ * and work on a struct svm_instance passed to them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include <uapi/linux/shadowvm.h>
+#include <shadowvm/core.h>
+#include <shadowvm/debugfs.h>
+
+static char *mem = "64M";
+module_param(mem, charp, 0444);
+MODULE_PARM_DESC(mem,
+		 "Shadow RAM to reserve: bytes with optional K/M/G/T suffix, a multiple of the page size, at most 3/4 of RAM (default 64M)");
+
+static char *swapdev = "";
+module_param(swapdev, charp, 0444);
+MODULE_PARM_DESC(swapdev,
+		 "Absolute path of a block device to swap to (default: none)");
+
+static uint max_order = MAX_PAGE_ORDER;
+module_param(max_order, uint, 0444);
+MODULE_PARM_DESC(max_order,
+		 "Largest order of the blocks reserved from the kernel, 0-" __stringify(MAX_PAGE_ORDER) " (default " __stringify(MAX_PAGE_ORDER) ")");
+
+/**
+ * struct svm_device - the instance behind /dev/shadowvm
+ * @svm: its shadow memory
+ * @misc: the character device
+ * @debugfs: its directory under <debugfs>/shadowvm/
+ */
+struct svm_device {
+	struct svm_instance *svm;
+	struct miscdevice misc;
+	struct dentry *debugfs;
+};
+
+static struct svm_device svm_dev;
+static struct dentry *svm_debugfs_root;
+
+static struct svm_device *file_to_dev(struct file *file)
+{
+	struct miscdevice *misc = file->private_data;
+
+	return container_of(misc, struct svm_device, misc);
+}
+
+static long svm_ioctl_get_info(struct svm_instance *svm, void __user *arg)
+{
+	struct shadowvm_info info = {
+		.abi_version = SHADOWVM_ABI_VERSION,
+		.page_size = PAGE_SIZE,
+		.reserved_pages = svm->nr_pages,
+		.nr_chunks = svm->nr_chunks,
+		.max_order = svm->max_order,
+	};
+
+	if (copy_to_user(arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long svm_unlocked_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	struct svm_device *dev = file_to_dev(file);
+
+	switch (cmd) {
+	case SHADOWVM_IOC_GET_INFO:
+		return svm_ioctl_get_info(dev->svm, (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations svm_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = svm_unlocked_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static int __init svm_check_params(unsigned long *nr_pages)
+{
+	unsigned long limit = totalram_pages() / 4 * 3;
+	dev_t devt;
+	int ret;
+
+	ret = svm_parse_size(mem, nr_pages);
+	if (ret) {
+		pr_err("mem=%s: expected a non-zero multiple of %lu bytes, e.g. 64M\n",
+		       mem, PAGE_SIZE);
+		return ret;
+	}
+	if (*nr_pages > limit) {
+		pr_err("mem=%s: more than 3/4 of RAM (%lu KiB) cannot be reserved\n",
+		       mem, limit << (PAGE_SHIFT - 10));
+		return -ENOMEM;
+	}
+	if (max_order > MAX_PAGE_ORDER) {
+		pr_err("max_order=%u: must be 0-%u\n", max_order, MAX_PAGE_ORDER);
+		return -EINVAL;
+	}
+	if (swapdev && *swapdev) {
+		if (*swapdev != '/') {
+			pr_err("swapdev=%s: expected an absolute path\n", swapdev);
+			return -EINVAL;
+		}
+		ret = lookup_bdev(swapdev, &devt);
+		if (ret) {
+			pr_err("swapdev=%s: not a block device (%d)\n", swapdev,
+			       ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int __init svm_init(void)
+{
+	struct svm_params params = {
+		.name = KBUILD_MODNAME,
+		.max_order = max_order,
+		.nid = NUMA_NO_NODE,
+	};
+	struct svm_instance *svm;
+	int ret;
+
+	ret = svm_check_params(&params.nr_pages);
+	if (ret)
+		return ret;
+
+	svm = svm_instance_create(&params);
+	if (IS_ERR(svm)) {
+		pr_err("cannot reserve mem=%s (%lu pages): %ld\n", mem,
+		       params.nr_pages, PTR_ERR(svm));
+		return PTR_ERR(svm);
+	}
+	svm_dev.svm = svm;
+
+	svm_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	svm_dev.debugfs = svm_debugfs_create(svm, svm_debugfs_root);
+
+	svm_dev.misc = (struct miscdevice) {
+		.minor = MISC_DYNAMIC_MINOR,
+		.name = KBUILD_MODNAME,
+		.fops = &svm_fops,
+		.mode = 0600,
+	};
+	ret = misc_register(&svm_dev.misc);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", KBUILD_MODNAME, ret);
+		debugfs_remove(svm_debugfs_root);
+		svm_instance_destroy(svm);
+		return ret;
+	}
+
+	pr_info("reserved %lu pages (%lu KiB) in %lu chunks\n", svm->nr_pages,
+		svm->nr_pages << (PAGE_SHIFT - 10), svm->nr_chunks);
+	return 0;
+}
+
+static void __exit svm_exit(void)
+{
+	unsigned long pages = svm_dev.svm->nr_pages;
+
+	misc_deregister(&svm_dev.misc);
+	svm_debugfs_remove(svm_dev.debugfs);
+	debugfs_remove(svm_debugfs_root);
+	svm_instance_destroy(svm_dev.svm);
+	pr_info("released %lu pages\n", pages);
+}
+
+module_init(svm_init);
+module_exit(svm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("shadowvm: the classic Linux VM running on reserved RAM");
+MODULE_AUTHOR("The shadowvm developers");

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by shadowvm's userspace tests.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "svm_test.h"
+
+const char *svm_ko_path(void)
+{
+	const char *p = getenv("SHADOWVM_KO");
+
+	return p ? p : "/guest/shadowvm.ko";
+}
+
+int svm_load(const char *params)
+{
+	int fd = open(svm_ko_path(), O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int svm_unload(void)
+{
+	return syscall(SYS_delete_module, "shadowvm", O_NONBLOCK) ? -errno : 0;
+}
+
+int svm_loaded(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/shadowvm", &st) == 0;
+}
+
+long read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < size && (n = read(fd, buf + len, size - len - 1)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+long long keyed_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return strtoll(p + klen + 1, NULL, 0);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+long meminfo_kb(const char *field)
+{
+	static char buf[8192];
+
+	if (read_file("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	return keyed_value(buf, field);
+}
+
+int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+int kmsg_contains(int fd, const char *needle)
+{
+	char rec[8192];
+	ssize_t n;
+	int found = 0;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records: go on */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		if (strstr(rec, needle))
+			found = 1;
+	}
+	return found;
+}
+
+long free_kb(void)
+{
+	static char buf[1 << 16];
+	long pcp = 0, memfree = meminfo_kb("MemFree");
+	const char *p = buf;
+
+	if (memfree < 0 || read_file("/proc/zoneinfo", buf, sizeof(buf)) < 0)
+		return -1;
+	/* Per-CPU page lists: "count: N" lines under each zone's "pagesets". */
+	while ((p = strstr(p, "count:"))) {
+		p += strlen("count:");
+		pcp += strtol(p, NULL, 10);
+	}
+	return memfree + pcp * (getpagesize() / 1024);
+}

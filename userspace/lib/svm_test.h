@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by shadowvm's userspace tests: loading and unloading the
+ * module, reading /proc/meminfo, debugfs files and new kernel log records.
+ */
+#ifndef _SVM_TEST_H
+#define _SVM_TEST_H
+
+#include <stddef.h>
+
+/* Path of shadowvm.ko: $SHADOWVM_KO, else /guest/shadowvm.ko. */
+const char *svm_ko_path(void);
+/* finit_module() the module with @params; returns 0 or -errno. */
+int svm_load(const char *params);
+/* delete_module("shadowvm", O_NONBLOCK); returns 0 or -errno. */
+int svm_unload(void);
+/* Whether /sys/module/shadowvm exists. */
+int svm_loaded(void);
+/* A field of /proc/meminfo in KiB, or -1. */
+long meminfo_kb(const char *field);
+/*
+ * Free memory in KiB counting the pages on per-CPU lists too: MemFree
+ * leaves them out, and a burst of frees can park tens of MiB there.
+ */
+long free_kb(void);
+/* Reads a whole (small) file into @buf, NUL-terminated; returns length or -errno. */
+long read_file(const char *path, char *buf, size_t size);
+/* The value of "Key:" in a "Key: value" file such as debugfs meminfo, or -1. */
+long long keyed_value(const char *text, const char *key);
+/* Opens /dev/kmsg positioned after the newest record. */
+int kmsg_open(void);
+/* Whether a record newer than kmsg_open() contains @needle; consumes records. */
+int kmsg_contains(int fd, const char *needle);
+/* Free memory after an unload must be within this of the baseline. */
+#define SVM_MEMFREE_TOLERANCE_KB (2 * 1024)
+
+#endif

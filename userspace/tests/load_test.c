@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading and unloading shadowvm: parameters, /dev/shadowvm, debugfs
+ * meminfo, and every page given back on unload.
+ *
+ * Run as root in a guest, with $SHADOWVM_KO naming the module (default
+ * /guest/shadowvm.ko) and shadowvm not loaded.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/shadowvm.h>
+
+#include "kselftest_harness.h"
+#include "svm_test.h"
+
+#define DEV		"/dev/shadowvm"
+#define MEMINFO		"/sys/kernel/debug/shadowvm/shadowvm/meminfo"
+
+/* Every bad parameter: its errno, and the log line that names it. */
+FIXTURE(bad_param) {
+	int kmsg;
+};
+
+FIXTURE_VARIANT(bad_param) {
+	const char *params;
+	int err;
+	const char *log;
+};
+
+FIXTURE_VARIANT_ADD(bad_param, zero) { "mem=0", EINVAL, "mem=0:" };
+FIXTURE_VARIANT_ADD(bad_param, zero_k) { "mem=0K", EINVAL, "mem=0K:" };
+FIXTURE_VARIANT_ADD(bad_param, empty) { "mem=", EINVAL, "mem=:" };
+FIXTURE_VARIANT_ADD(bad_param, not_a_number) { "mem=lots", EINVAL, "mem=lots:" };
+FIXTURE_VARIANT_ADD(bad_param, bad_suffix) { "mem=64MB", EINVAL, "mem=64MB:" };
+FIXTURE_VARIANT_ADD(bad_param, negative) { "mem=-64M", EINVAL, "mem=-64M:" };
+FIXTURE_VARIANT_ADD(bad_param, unaligned) { "mem=4097", EINVAL, "mem=4097:" };
+FIXTURE_VARIANT_ADD(bad_param, overflow) {
+	"mem=99999999999999999999G", EINVAL, "mem=99999999999999999999G:"
+};
+FIXTURE_VARIANT_ADD(bad_param, too_big) { "mem=1T", ENOMEM, "more than 3/4 of RAM" };
+FIXTURE_VARIANT_ADD(bad_param, max_order) { "max_order=11", EINVAL, "max_order=11:" };
+FIXTURE_VARIANT_ADD(bad_param, swapdev_relative) {
+	"swapdev=vda", EINVAL, "swapdev=vda: expected an absolute path"
+};
+FIXTURE_VARIANT_ADD(bad_param, swapdev_missing) {
+	"swapdev=/dev/nonexistent", ENOENT, "swapdev=/dev/nonexistent:"
+};
+FIXTURE_VARIANT_ADD(bad_param, swapdev_not_blk) {
+	"swapdev=/dev/null", ENOTBLK, "swapdev=/dev/null:"
+};
+
+FIXTURE_SETUP(bad_param)
+{
+	ASSERT_FALSE(svm_loaded());
+	self->kmsg = kmsg_open();
+	ASSERT_GE(self->kmsg, 0);
+}
+
+FIXTURE_TEARDOWN(bad_param)
+{
+	close(self->kmsg);
+	if (svm_loaded())
+		svm_unload();
+}
+
+TEST_F(bad_param, refused)
+{
+	EXPECT_EQ(-variant->err, svm_load(variant->params));
+	EXPECT_FALSE(svm_loaded());
+	EXPECT_TRUE(kmsg_contains(self->kmsg, variant->log))
+		TH_LOG("no log line with \"%s\"", variant->log);
+}
+
+/* Good sizes are taken exactly; debugfs and the ioctl agree with mem=. */
+FIXTURE(good_param) {
+};
+
+FIXTURE_VARIANT(good_param) {
+	const char *params;
+	long long pages;
+	int max_order;
+};
+
+FIXTURE_VARIANT_ADD(good_param, one_page) { "mem=4096", 1, 10 };
+FIXTURE_VARIANT_ADD(good_param, odd_kib) { "mem=1004K", 251, 10 };
+FIXTURE_VARIANT_ADD(good_param, hex) { "mem=0x100000", 256, 10 };
+FIXTURE_VARIANT_ADD(good_param, order0) { "mem=1M max_order=0", 256, 0 };
+FIXTURE_VARIANT_ADD(good_param, order3) { "mem=3M max_order=3", 768, 3 };
+FIXTURE_VARIANT_ADD(good_param, big) { "mem=256M", 65536, 10 };
+FIXTURE_VARIANT_ADD(good_param, swapdev) { "mem=1M swapdev=/dev/vda", 256, 10 };
+
+FIXTURE_SETUP(good_param)
+{
+	ASSERT_FALSE(svm_loaded());
+}
+
+FIXTURE_TEARDOWN(good_param)
+{
+	if (svm_loaded())
+		svm_unload();
+}
+
+TEST_F(good_param, reserved)
+{
+	struct shadowvm_info info;
+	char text[4096], *p;
+	long long pages = 0, chunks = 0, n;
+	int fd, order;
+
+	ASSERT_EQ(0, svm_load(variant->params));
+	ASSERT_GT(read_file(MEMINFO, text, sizeof(text)), 0);
+	EXPECT_EQ(variant->pages, keyed_value(text, "ReservedPages"));
+	EXPECT_EQ(variant->pages * 4, keyed_value(text, "ReservedKB"));
+	EXPECT_EQ(variant->max_order, keyed_value(text, "MaxOrder"));
+
+	/* The per-order table adds up to the pages and the chunk count. */
+	p = strstr(text, "ChunksByOrder:");
+	ASSERT_NE(NULL, p);
+	p += strlen("ChunksByOrder:");
+	for (order = 0; order <= 10; order++) {
+		n = strtoll(p, &p, 10);
+		if (order > variant->max_order)
+			EXPECT_EQ(0, n);
+		pages += n << order;
+		chunks += n;
+	}
+	EXPECT_EQ(variant->pages, pages);
+	EXPECT_EQ(keyed_value(text, "Chunks"), chunks);
+
+	fd = open(DEV, O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ioctl(fd, SHADOWVM_IOC_GET_INFO, &info));
+	EXPECT_EQ(SHADOWVM_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(getpagesize(), info.page_size);
+	EXPECT_EQ(variant->pages, info.reserved_pages);
+	EXPECT_EQ(chunks, info.nr_chunks);
+	EXPECT_EQ(variant->max_order, info.max_order);
+	close(fd);
+	EXPECT_EQ(0, svm_unload());
+}
+
+/* The device node, the ioctls' errors, and rmmod while open. */
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	ASSERT_FALSE(svm_loaded());
+	ASSERT_EQ(0, svm_load("mem=32M"));
+	self->fd = open(DEV, O_RDWR);
+	ASSERT_GE(self->fd, 0);
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	EXPECT_EQ(0, svm_unload());
+}
+
+TEST_F(dev, node_mode)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(DEV, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+	ASSERT_EQ(0, stat(MEMINFO, &st));
+	EXPECT_EQ(0400, st.st_mode & 07777);
+}
+
+TEST_F(dev, ioctl_errors)
+{
+	struct shadowvm_info info;
+
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(SHADOWVM_IOC_MAGIC, 0xaf)));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOR('X', 0xa0, struct shadowvm_info), &info));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, SHADOWVM_IOC_GET_INFO, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, SHADOWVM_IOC_GET_INFO, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(dev, rmmod_refused_while_open)
+{
+	int fd2 = open(DEV, O_RDONLY);
+
+	ASSERT_GE(fd2, 0);
+	close(self->fd);
+	self->fd = -1;
+	/* One descriptor is still open: the module must stay. */
+	EXPECT_EQ(-EWOULDBLOCK, svm_unload());
+	EXPECT_TRUE(svm_loaded());
+	EXPECT_EQ(0, access(DEV, F_OK));
+	close(fd2);
+}
+
+/* Free memory drops by mem= while loaded and comes back after unload. */
+TEST(memfree_returns)
+{
+	long base, loaded, after;
+	const long mem_kb = 256 * 1024;
+	int round;
+
+	/*
+	 * The first module load in a boot makes the kernel parse and keep its
+	 * own BTF (tens of MiB): load once before taking the baseline. Then
+	 * several rounds, so that a leak of even a few pages per load adds up.
+	 */
+	ASSERT_EQ(0, svm_load("mem=4096"));
+	ASSERT_EQ(0, svm_unload());
+	base = free_kb();
+	ASSERT_GT(base, mem_kb);
+	for (round = 0; round < 4; round++) {
+		ASSERT_EQ(0, svm_load("mem=256M"));
+		loaded = free_kb();
+		EXPECT_LE(loaded, base - mem_kb + SVM_MEMFREE_TOLERANCE_KB)
+			TH_LOG("round %d: free %ld KiB loaded, %ld before",
+			       round, loaded, base);
+		ASSERT_EQ(0, svm_unload());
+	}
+	after = free_kb();
+	TH_LOG("free: %ld KiB before, %ld KiB after 4 rounds of 256M",
+	       base, after);
+	EXPECT_LE(labs(after - base), SVM_MEMFREE_TOLERANCE_KB);
+}
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+#define FPA "/sys/kernel/debug/fail_page_alloc/"
+
+/*
+ * A reservation that fails half way (fault injection lets the first 8 MiB
+ * through, then fails every page allocation of this task) must give back
+ * what it had taken and fail the load with ENOMEM.
+ */
+TEST(reservation_fails_midway)
+{
+	long base, after;
+	int kmsg;
+
+	if (access(FPA "probability", W_OK))
+		SKIP(return, "kernel without CONFIG_FAIL_PAGE_ALLOC");
+
+	base = free_kb();
+	kmsg = kmsg_open();
+	ASSERT_EQ(0, write_str(FPA "task-filter", "Y"));
+	ASSERT_EQ(0, write_str(FPA "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_str(FPA "ignore-gfp-highmem", "N"));
+	ASSERT_EQ(0, write_str(FPA "min-order", "0"));
+	ASSERT_EQ(0, write_str(FPA "verbose", "0"));
+	ASSERT_EQ(0, write_str(FPA "interval", "1"));
+	ASSERT_EQ(0, write_str(FPA "times", "-1"));
+	ASSERT_EQ(0, write_str(FPA "space", "8388608"));
+	ASSERT_EQ(0, write_str(FPA "probability", "100"));
+	ASSERT_EQ(0, write_str("/proc/self/make-it-fail", "1"));
+
+	EXPECT_EQ(-ENOMEM, svm_load("mem=64M"));
+
+	ASSERT_EQ(0, write_str("/proc/self/make-it-fail", "0"));
+	ASSERT_EQ(0, write_str(FPA "probability", "0"));
+	EXPECT_FALSE(svm_loaded());
+	EXPECT_TRUE(kmsg_contains(kmsg, "cannot reserve mem=64M"));
+	after = free_kb();
+	EXPECT_LE(labs(after - base), SVM_MEMFREE_TOLERANCE_KB);
+	close(kmsg);
+}
+
+TEST_HARNESS_MAIN
