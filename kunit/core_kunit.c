@@ -44,6 +44,7 @@ static void parse_case_desc(const struct parse_case *c, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->str);
 	strreplace(desc, '\n', ' ');
 }
+
 KUNIT_ARRAY_PARAM(parse, parse_cases, parse_case_desc);
 
 static void svm_parse_size_test(struct kunit *test)
@@ -112,7 +113,7 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 	};
 	struct svm_instance *svm = svm_instance_create(&p);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "create(%lu, %u): %ld",
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "instance of %lu pages, max order %u: %ld",
 			       nr_pages, max_order, PTR_ERR_OR_ZERO(svm));
 	return svm;
 }
@@ -223,6 +224,7 @@ static struct kunit_suite svm_core_suite = {
 	.name = "shadowvm_core",
 	.test_cases = svm_core_cases,
 };
+
 kunit_test_suites(&svm_core_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -34,7 +34,9 @@ MODULE_PARM_DESC(swapdev,
 static uint max_order = MAX_PAGE_ORDER;
 module_param(max_order, uint, 0444);
 MODULE_PARM_DESC(max_order,
-		 "Largest order of the blocks reserved from the kernel, 0-" __stringify(MAX_PAGE_ORDER) " (default " __stringify(MAX_PAGE_ORDER) ")");
+		 "Largest order of the blocks reserved from the kernel, 0-"
+		 __stringify(MAX_PAGE_ORDER) " (default "
+		 __stringify(MAX_PAGE_ORDER) ")");
 
 /**
  * struct svm_device - the instance behind /dev/shadowvm

@@ -36,23 +36,35 @@ FIXTURE_VARIANT(bad_param) {
 };
 
 FIXTURE_VARIANT_ADD(bad_param, zero) { "mem=0", EINVAL, "mem=0:" };
+
 FIXTURE_VARIANT_ADD(bad_param, zero_k) { "mem=0K", EINVAL, "mem=0K:" };
+
 FIXTURE_VARIANT_ADD(bad_param, empty) { "mem=", EINVAL, "mem=:" };
+
 FIXTURE_VARIANT_ADD(bad_param, not_a_number) { "mem=lots", EINVAL, "mem=lots:" };
+
 FIXTURE_VARIANT_ADD(bad_param, bad_suffix) { "mem=64MB", EINVAL, "mem=64MB:" };
+
 FIXTURE_VARIANT_ADD(bad_param, negative) { "mem=-64M", EINVAL, "mem=-64M:" };
+
 FIXTURE_VARIANT_ADD(bad_param, unaligned) { "mem=4097", EINVAL, "mem=4097:" };
+
 FIXTURE_VARIANT_ADD(bad_param, overflow) {
 	"mem=99999999999999999999G", EINVAL, "mem=99999999999999999999G:"
 };
+
 FIXTURE_VARIANT_ADD(bad_param, too_big) { "mem=1T", ENOMEM, "more than 3/4 of RAM" };
+
 FIXTURE_VARIANT_ADD(bad_param, max_order) { "max_order=11", EINVAL, "max_order=11:" };
+
 FIXTURE_VARIANT_ADD(bad_param, swapdev_relative) {
 	"swapdev=vda", EINVAL, "swapdev=vda: expected an absolute path"
 };
+
 FIXTURE_VARIANT_ADD(bad_param, swapdev_missing) {
 	"swapdev=/dev/nonexistent", ENOENT, "swapdev=/dev/nonexistent:"
 };
+
 FIXTURE_VARIANT_ADD(bad_param, swapdev_not_blk) {
 	"swapdev=/dev/null", ENOTBLK, "swapdev=/dev/null:"
 };
@@ -90,11 +102,17 @@ FIXTURE_VARIANT(good_param) {
 };
 
 FIXTURE_VARIANT_ADD(good_param, one_page) { "mem=4096", 1, 10 };
+
 FIXTURE_VARIANT_ADD(good_param, odd_kib) { "mem=1004K", 251, 10 };
+
 FIXTURE_VARIANT_ADD(good_param, hex) { "mem=0x100000", 256, 10 };
+
 FIXTURE_VARIANT_ADD(good_param, order0) { "mem=1M max_order=0", 256, 0 };
+
 FIXTURE_VARIANT_ADD(good_param, order3) { "mem=3M max_order=3", 768, 3 };
+
 FIXTURE_VARIANT_ADD(good_param, big) { "mem=256M", 65536, 10 };
+
 FIXTURE_VARIANT_ADD(good_param, swapdev) { "mem=1M swapdev=/dev/vda", 256, 10 };
 
 FIXTURE_SETUP(good_param)
