@@ -113,7 +113,7 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 	};
 	struct svm_instance *svm = svm_instance_create(&p);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "instance of %lu pages, max order %u: %ld",
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "instance of %lu pages, max order %u: %d",
 			       nr_pages, max_order, PTR_ERR_OR_ZERO(svm));
 	return svm;
 }
