@@ -21,6 +21,7 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/mmzone.h>
 
 /**
  * svm_parse_size() - parse a size in bytes into a number of pages
@@ -159,8 +160,12 @@ static int svm_reserve(struct svm_instance *svm, const struct svm_params *p)
  * svm_instance_create() - create an instance and reserve its real RAM
  * @params: size, name and allocation policy of the instance
  *
+ * Reserves the RAM, then lays the shadow mem_map, nodes and zones over it
+ * (svm_mem_init()), leaving every page free in the buddy allocator.
+ *
  * Context: process context; may sleep.
- * Return: the new instance, or ERR_PTR(-EINVAL) for a zero size,
+ * Return: the new instance, or ERR_PTR(-EINVAL) for a zero size or zone
+ * sizes that do not fit,
  * ERR_PTR(-ENOMEM) when the RAM cannot be had (nothing stays reserved),
  * ERR_PTR(-EINTR) when the caller was killed meanwhile.
  */
@@ -184,7 +189,10 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 			       MAX_PAGE_ORDER);
 
 	ret = svm_reserve(svm, params);
+	if (!ret)
+		ret = svm_mem_init(svm, params);
 	if (ret) {
+		svm_mem_exit(svm);
 		svm_release_chunks(svm);
 		kvfree(svm->chunks);
 		kfree(svm);
@@ -204,6 +212,7 @@ void svm_instance_destroy(struct svm_instance *svm)
 {
 	if (IS_ERR_OR_NULL(svm))
 		return;
+	svm_mem_exit(svm);
 	svm_release_chunks(svm);
 	kvfree(svm->chunks);
 	kfree(svm);

@@ -20,6 +20,7 @@
 #include <uapi/linux/shadowvm.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
+#include <shadowvm/mmzone.h>
 
 static char *mem = "64M";
 module_param(mem, charp, 0444);
@@ -37,6 +38,21 @@ MODULE_PARM_DESC(max_order,
 		 "Largest order of the blocks reserved from the kernel, 0-"
 		 __stringify(MAX_PAGE_ORDER) " (default "
 		 __stringify(MAX_PAGE_ORDER) ")");
+
+static char *dma = "";
+module_param(dma, charp, 0444);
+MODULE_PARM_DESC(dma,
+		 "Size of the shadow DMA zone, as mem=; 0 for none (default: 1/16 of mem, at most 16M)");
+
+static char *highmem = "";
+module_param(highmem, charp, 0444);
+MODULE_PARM_DESC(highmem,
+		 "Size of the shadow HIGHMEM zone at the top of mem, as mem=; 0 for none (default: 1/4 of mem)");
+
+static ulong min_free_kbytes;
+module_param(min_free_kbytes, ulong, 0444);
+MODULE_PARM_DESC(min_free_kbytes,
+		 "KiB the zone watermarks keep free, below the low memory size (default: sqrt(16 * lowmem KiB) within 128-65536)");
 
 /**
  * struct svm_device - the instance behind /dev/shadowvm
@@ -95,6 +111,51 @@ static const struct file_operations svm_fops = {
 	.llseek = noop_llseek,
 };
 
+/* "" is the default (0), "0" an empty zone, anything else a size. */
+static int __init svm_parse_zone(const char *name, const char *str,
+				 unsigned long *pages)
+{
+	if (!str || !*str) {
+		*pages = 0;
+		return 0;
+	}
+	if (!strcmp(str, "0")) {
+		*pages = SVM_ZONE_NONE;
+		return 0;
+	}
+	if (svm_parse_size(str, pages)) {
+		pr_err("%s=%s: expected 0 or a multiple of %lu bytes, e.g. 4M\n",
+		       name, str, PAGE_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init svm_check_zones(struct svm_params *p)
+{
+	unsigned long dma_pages, high_pages, lowmem;
+	int ret;
+
+	ret = svm_parse_zone("dma", dma, &p->dma_pages);
+	if (!ret)
+		ret = svm_parse_zone("highmem", highmem, &p->highmem_pages);
+	if (ret)
+		return ret;
+	if (svm_zone_sizes(p, &dma_pages, &high_pages)) {
+		pr_err("dma=%s highmem=%s: the zones do not fit in mem=%s\n",
+		       dma, highmem, mem);
+		return -EINVAL;
+	}
+	lowmem = (p->nr_pages - high_pages) << (PAGE_SHIFT - 10);
+	if (min_free_kbytes && min_free_kbytes >= lowmem) {
+		pr_err("min_free_kbytes=%lu: must be below the %lu KiB of low memory\n",
+		       min_free_kbytes, lowmem);
+		return -EINVAL;
+	}
+	p->min_free_kbytes = min_free_kbytes;
+	return 0;
+}
+
 static int __init svm_check_params(unsigned long *nr_pages)
 {
 	unsigned long limit = totalram_pages() / 4 * 3;
@@ -142,6 +203,8 @@ static int __init svm_init(void)
 	int ret;
 
 	ret = svm_check_params(&params.nr_pages);
+	if (!ret)
+		ret = svm_check_zones(&params);
 	if (ret)
 		return ret;
 

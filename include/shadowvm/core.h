@@ -10,9 +10,16 @@
 #ifndef _SHADOWVM_CORE_H
 #define _SHADOWVM_CORE_H
 
+#include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/mmzone.h>
 #include <linux/types.h>
+
+struct svm_page;
+struct svm_pglist_data;
+
+/* A zone size in struct svm_params asking for an empty zone (0 = default). */
+#define SVM_ZONE_NONE	ULONG_MAX
 
 /**
  * struct svm_chunk - one block of real RAM reserved from the kernel
@@ -36,6 +43,13 @@ struct svm_chunk {
  * @gfp: allocation flags for the reservation; GFP_KERNEL when 0. The core
  *       always adds __GFP_NOWARN | __GFP_NORETRY: a reservation that cannot
  *       be met must fail cleanly, not invoke the OOM killer.
+ * @dma_pages: pages in the shadow DMA zone; 0 for the default (1/16 of
+ *             @nr_pages, at most 16 MiB), SVM_ZONE_NONE for none
+ * @highmem_pages: pages in the shadow HIGHMEM zone; 0 for the default (1/4
+ *                 of @nr_pages), SVM_ZONE_NONE for none
+ * @min_free_kbytes: the reserve the watermarks are computed from; 0 for
+ *                   the 2.6 default, sqrt(16 * lowmem KiB) within
+ *                   [128, 65536]. See Documentation/physical-memory.rst.
  */
 struct svm_params {
 	const char *name;
@@ -43,6 +57,9 @@ struct svm_params {
 	unsigned int max_order;
 	int nid;
 	gfp_t gfp;
+	unsigned long dma_pages;
+	unsigned long highmem_pages;
+	unsigned long min_free_kbytes;
 };
 
 /**
@@ -53,6 +70,23 @@ struct svm_params {
  * @nr_chunks: number of entries used in @chunks
  * @chunks: the blocks, in the order they were reserved
  * @chunks_by_order: number of chunks of each order
+ * @mem_map: the shadow page descriptors, one per shadow pfn
+ *           (0..@nr_pages - 1), see include/shadowvm/page.h
+ * @real_map: real page behind each group of 2^@real_shift shadow pfns
+ * @real_shift: log2 of the smallest chunk: every aligned group of that
+ *              many shadow pfns lies in one chunk
+ * @node_data: shadow node of each real NUMA node, indexed by node id
+ *             (nr_node_ids entries, NULL where no chunk came from)
+ * @pb_order: order of the blocks mobility is tracked for
+ * @dma_pages: pages in the DMA zones, after applying the defaults
+ * @highmem_pages: pages in the HIGHMEM zones, after applying the defaults
+ * @min_free_kbytes: reserve the watermarks came from, after the defaults
+ * @bad_free_double: frees refused because the page was not allocated
+ * @bad_free_order: frees refused because the order did not match
+ * @bad_free_foreign: frees refused because the page is not in @mem_map
+ * @bad_free_state: frees refused because the page was still in use
+ *                  (locked, on the LRU, in the swap cache, mapped...)
+ * @debugfs_pfn: shadow pfn the debugfs ``page`` file shows
  */
 struct svm_instance {
 	char name[32];
@@ -61,6 +95,19 @@ struct svm_instance {
 	unsigned long nr_chunks;
 	struct svm_chunk *chunks;
 	unsigned long chunks_by_order[NR_PAGE_ORDERS];
+	struct svm_page *mem_map;
+	struct page **real_map;
+	unsigned int real_shift;
+	struct svm_pglist_data **node_data;
+	unsigned int pb_order;
+	unsigned long dma_pages;
+	unsigned long highmem_pages;
+	unsigned long min_free_kbytes;
+	atomic_long_t bad_free_double;
+	atomic_long_t bad_free_order;
+	atomic_long_t bad_free_foreign;
+	atomic_long_t bad_free_state;
+	unsigned long debugfs_pfn;
 };
 
 struct svm_instance *svm_instance_create(const struct svm_params *params);
