@@ -15,9 +15,11 @@
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
+#include <shadowvm/bench.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
 #include <shadowvm/mmzone.h>
+#include <shadowvm/page.h>
 
 /**
  * svm_meminfo_show() - print the meminfo table of an instance
@@ -37,6 +39,17 @@ int svm_meminfo_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "ReservedKB:     %lu\n", svm->nr_pages << (PAGE_SHIFT - 10));
 	seq_printf(m, "Chunks:         %lu\n", svm->nr_chunks);
 	seq_printf(m, "MaxOrder:       %u\n", svm->max_order);
+	seq_printf(m, "PageDescBytes:  %zu\n", sizeof(struct svm_page));
+	seq_printf(m, "NativeDescBytes: %zu\n", sizeof(struct page));
+	seq_printf(m, "MemMapBytes:    %lu\n",
+		   svm->nr_pages * sizeof(struct svm_page) +
+		   DIV_ROUND_UP(svm->nr_pages, 1UL << svm->real_shift) *
+		   sizeof(*svm->real_map));
+	seq_printf(m, "BadFrees:       %ld %ld %ld %ld\n",
+		   atomic_long_read(&svm->bad_free_double),
+		   atomic_long_read(&svm->bad_free_order),
+		   atomic_long_read(&svm->bad_free_foreign),
+		   atomic_long_read(&svm->bad_free_state));
 	seq_puts(m, "ChunksByOrder: ");
 	for (i = 0; i < NR_PAGE_ORDERS; i++)
 		seq_printf(m, " %lu", svm->chunks_by_order[i]);
@@ -511,6 +524,7 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 
 	debugfs_create_file("meminfo", 0400, dir, svm, &meminfo_fops);
 	debugfs_create_file("chunks", 0400, dir, svm, &chunks_fops);
+	svm_bench_debugfs_create(svm, dir);
 	debugfs_create_file("buddyinfo", 0400, dir, svm, &buddyinfo_fops);
 	debugfs_create_file("zoneinfo", 0400, dir, svm, &zoneinfo_fops);
 	debugfs_create_file("pagetypeinfo", 0400, dir, svm,

@@ -28,6 +28,7 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/mmzone.h>
+#include <trace/events/shadowvm.h>
 
 static inline void svm_count_event(struct svm_zone *zone,
 				   enum svm_zone_stat_item item,
@@ -222,9 +223,11 @@ static const int svm_fallbacks[SVM_MIGRATE_TYPES] = {
 static struct svm_page *svm_rmqueue_fallback(struct svm_zone *zone,
 					     unsigned int order, int start_mt)
 {
-	unsigned int pb_order = zone->zone_pgdat->svm->pb_order;
+	struct svm_instance *svm = zone->zone_pgdat->svm;
+	unsigned int pb_order = svm->pb_order;
 	int mt = svm_fallbacks[start_mt];
 	int current_order;
+	bool stole;
 
 	for (current_order = SVM_MAX_ORDER; current_order >= (int)order;
 	     current_order--) {
@@ -236,19 +239,26 @@ static struct svm_page *svm_rmqueue_fallback(struct svm_zone *zone,
 		if (!page)
 			continue;
 
+		stole = false;
 		if (current_order >= pb_order / 2) {
 			unsigned long moved;
 
 			moved = svm_move_freepages_block(zone, page, start_mt);
 			if (moved >= (1UL << pb_order) / 2 ||
-			    current_order >= pb_order)
+			    current_order >= pb_order) {
 				svm_set_pageblock_migratetype(zone, page,
 							      current_order,
 							      start_mt);
+				stole = true;
+			}
 		}
 		svm_del_from_free_list(zone, page, current_order);
 		svm_expand(zone, page, order, current_order, start_mt);
 		svm_count_event(zone, SVM_PGFALLBACK, order);
+		trace_svm_page_alloc_extfrag(svm->name, zone->name,
+					     svm_page_to_pfn(svm, page), order,
+					     current_order, start_mt, mt,
+					     stole);
 		return page;
 	}
 	return NULL;
@@ -512,9 +522,17 @@ retry:
 	if (page) {
 		struct svm_zone *zone = svm_page_zone(svm, page);
 
-		if (zone != preferred)
+		if (zone != preferred) {
 			svm_count_event(zone, SVM_PGZONE_FALLBACK, order);
+			trace_svm_zone_fallback(svm->name, preferred->name,
+						zone->name, order,
+						(__force unsigned int)gfp);
+		}
 		svm_prep_new_page(svm, zone, page, order, gfp);
+		trace_svm_page_alloc(svm->name, zone->name,
+				     svm_page_to_pfn(svm, page), order,
+				     (__force unsigned int)gfp,
+				     svm_gfp_migratetype(gfp));
 		return page;
 	}
 	/* Stand-in for direct reclaim: pages parked on per-CPU lists. */
@@ -526,6 +544,7 @@ retry:
 	}
 	svm_count_event(preferred, SVM_PGALLOC_FAIL, order);
 nopage:
+	trace_svm_page_alloc_fail(svm->name, order, (__force unsigned int)gfp);
 	if (!(gfp & SVM_GFP_NOWARN))
 		pr_warn_ratelimited("%s: page allocation failure: order:%u, mode:%#x\n",
 				    svm->name, order, (__force unsigned int)gfp);
@@ -688,6 +707,8 @@ void svm_free_pages(struct svm_instance *svm, struct svm_page *page,
 	page->private = 0;
 	page->index = 0;
 	svm_count_event(zone, SVM_PGFREE, order);
+	trace_svm_page_free(svm->name, zone->name, svm_page_to_pfn(svm, page),
+			    order);
 	if (!order) {
 		svm_free_unref_page(zone, page);
 		return;

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel benchmarks: the same loop run on shadowvm and on the native
+ * kernel, in one boot, so that their ratio means something even under TCG.
+ *
+ * debugfs <instance>/bench: write "<case> [iterations [repetitions]]", then
+ * read the result from the same open file:
+ *   <case> iterations=<n> reps=<r> shadow=<median> native=<median> unit=<u>
+ * The first repetition of each side is a warm-up and is not counted; the
+ * two sides alternate so that drift in the host hits both alike.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/timex.h>
+#include <linux/uaccess.h>
+
+#include <shadowvm/bench.h>
+#include <shadowvm/core.h>
+#include <shadowvm/gfp.h>
+#include <shadowvm/mmzone.h>
+#include <shadowvm/page.h>
+
+#define SVM_BENCH_MAX_REPS	31
+#define SVM_BENCH_MAX_ITERS	10000000UL
+#define SVM_BENCH_RESULT_LEN	256
+
+/**
+ * struct svm_bench_case - one benchmark: a loop on each side
+ * @name: name used in the debugfs command and the result
+ * @order: block order the loops use
+ * @shadow: runs @iters operations on shadowvm; returns cycles, or
+ *          U64_MAX when an operation failed
+ * @native: runs the same @iters operations on the native kernel
+ */
+struct svm_bench_case {
+	const char *name;
+	unsigned int order;
+	u64 (*shadow)(struct svm_instance *svm, unsigned int order,
+		      unsigned long iters);
+	u64 (*native)(unsigned int order, unsigned long iters);
+};
+
+static u64 bench_shadow_buddy(struct svm_instance *svm, unsigned int order,
+			      unsigned long iters)
+{
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	for (i = 0; i < iters; i++) {
+		struct svm_page *page;
+
+		page = svm_alloc_pages(svm, SVM_GFP_KERNEL | SVM_GFP_NOWARN,
+				       order);
+		if (!page)
+			return U64_MAX;
+		svm_free_pages(svm, page, order);
+	}
+	return get_cycles() - start;
+}
+
+static u64 bench_native_buddy(unsigned int order, unsigned long iters)
+{
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	for (i = 0; i < iters; i++) {
+		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+						order);
+
+		if (!page)
+			return U64_MAX;
+		__free_pages(page, order);
+	}
+	return get_cycles() - start;
+}
+
+static const struct svm_bench_case svm_bench_cases[] = {
+	{ "buddy_order0", 0, bench_shadow_buddy, bench_native_buddy },
+	{ "buddy_order3", 3, bench_shadow_buddy, bench_native_buddy },
+	{ "buddy_order9", 9, bench_shadow_buddy, bench_native_buddy },
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/**
+ * svm_bench_run() - run one benchmark case on both sides
+ * @svm: the instance to measure
+ * @name: case name, e.g. "buddy_order0"
+ * @iters: operations per repetition
+ * @reps: repetitions counted (one more runs first as a warm-up)
+ * @buf: where to print the result line
+ * @len: size of @buf
+ *
+ * Context: process context; may sleep between repetitions.
+ * Return: 0, -EINVAL for an unknown case or out-of-range counts, -ENOMEM
+ * when an allocation inside a loop failed.
+ */
+int svm_bench_run(struct svm_instance *svm, const char *name,
+		  unsigned long iters, unsigned int reps, char *buf, size_t len)
+{
+	const struct svm_bench_case *bc = NULL;
+	u64 shadow[SVM_BENCH_MAX_REPS], native[SVM_BENCH_MAX_REPS];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(svm_bench_cases); i++)
+		if (!strcmp(name, svm_bench_cases[i].name))
+			bc = &svm_bench_cases[i];
+	if (!bc || !iters || iters > SVM_BENCH_MAX_ITERS || !reps ||
+	    reps > SVM_BENCH_MAX_REPS)
+		return -EINVAL;
+
+	for (i = 0; i <= reps; i++) {
+		u64 s = bc->shadow(svm, bc->order, iters);
+		u64 n = bc->native(bc->order, iters);
+
+		if (s == U64_MAX || n == U64_MAX)
+			return -ENOMEM;
+		if (i) {
+			shadow[i - 1] = s;
+			native[i - 1] = n;
+		}
+		cond_resched();
+	}
+	scnprintf(buf, len,
+		  "%s iterations=%lu reps=%u shadow=%llu native=%llu unit=cycles_per_op\n",
+		  bc->name, iters, reps,
+		  div64_u64(median(shadow, reps), iters),
+		  div64_u64(median(native, reps), iters));
+	return 0;
+}
+
+static int bench_open(struct inode *inode, struct file *file)
+{
+	file->private_data = kzalloc(SVM_BENCH_RESULT_LEN, GFP_KERNEL);
+	return file->private_data ? 0 : -ENOMEM;
+}
+
+static int bench_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static ssize_t bench_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct svm_instance *svm = file_inode(file)->i_private;
+	char cmd[64], name[32];
+	unsigned long iters = 10000;
+	unsigned int reps = 7;
+	int n, ret;
+
+	if (count >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	cmd[count] = '\0';
+
+	n = sscanf(cmd, "%31s %lu %u", name, &iters, &reps);
+	if (n < 1) {
+		pr_info("bench: expected \"<case> [iterations [reps]]\"\n");
+		return -EINVAL;
+	}
+	ret = svm_bench_run(svm, name, iters, reps, file->private_data,
+			    SVM_BENCH_RESULT_LEN);
+	if (ret) {
+		pr_info("bench: \"%s %lu %u\" failed: %d\n", name, iters, reps,
+			ret);
+		return ret;
+	}
+	return count;
+}
+
+static ssize_t bench_read(struct file *file, char __user *ubuf, size_t count,
+			  loff_t *ppos)
+{
+	const char *res = file->private_data;
+
+	return simple_read_from_buffer(ubuf, count, ppos, res, strlen(res));
+}
+
+static const struct file_operations bench_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_open,
+	.release = bench_release,
+	.read = bench_read,
+	.write = bench_write,
+};
+
+/**
+ * svm_bench_debugfs_create() - add the bench file to an instance's directory
+ * @svm: the instance the benchmarks run on
+ * @dir: its debugfs directory
+ */
+void svm_bench_debugfs_create(struct svm_instance *svm, struct dentry *dir)
+{
+	debugfs_create_file("bench", 0600, dir, svm, &bench_fops);
+}
