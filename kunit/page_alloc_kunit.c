@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <shadowvm/bench.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
 #include <shadowvm/gfp.h>
@@ -941,6 +942,30 @@ static void svm_debugfs_formats_test(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "order:       -\n"));
 }
 
+/*
+ * Mobility grouping against none, on the same mix of one unmovable page in
+ * eight: grouped, the unmovable pages fill few pageblocks and most free
+ * memory comes back as whole pageblocks; mixed, none does.
+ */
+static void svm_mobility_grouping_test(struct kunit *test)
+{
+	struct svm_frag_result on, off;
+
+	KUNIT_ASSERT_EQ(test, svm_bench_fragmentation(true, 4096, &on), 0);
+	KUNIT_ASSERT_EQ(test, svm_bench_fragmentation(false, 4096, &off), 0);
+	kunit_info(test, "grouped: order %u, %lu/%lu in pageblocks; mixed: order %u, %lu/%lu\n",
+		   on.max_free_order, on.free_in_pageblocks, on.free_pages,
+		   off.max_free_order, off.free_in_pageblocks, off.free_pages);
+
+	/* Both runs took and freed the same pages; only placement differs. */
+	KUNIT_EXPECT_EQ(test, on.allocated, off.allocated);
+	KUNIT_EXPECT_EQ(test, on.free_pages, off.free_pages);
+	KUNIT_EXPECT_GE(test, on.max_free_order, 9);
+	KUNIT_EXPECT_LT(test, off.max_free_order, 9);
+	KUNIT_EXPECT_GE(test, on.free_in_pageblocks * 4, on.free_pages * 3);
+	KUNIT_EXPECT_LT(test, off.free_in_pageblocks * 4, on.free_in_pageblocks);
+}
+
 static struct kunit_case svm_page_alloc_cases[] = {
 	KUNIT_CASE(svm_zone_layout_test),
 	KUNIT_CASE(svm_zone_params_test),
@@ -951,6 +976,7 @@ static struct kunit_case svm_page_alloc_cases[] = {
 	KUNIT_CASE(svm_pcp_test),
 	KUNIT_CASE(svm_zero_test),
 	KUNIT_CASE(svm_fragmentation_test),
+	KUNIT_CASE(svm_mobility_grouping_test),
 	KUNIT_CASE(svm_frag_index_test),
 	KUNIT_CASE(svm_misuse_test),
 	KUNIT_CASE(svm_atomic_context_test),

@@ -17,10 +17,12 @@
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/timex.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include <shadowvm/bench.h>
 #include <shadowvm/core.h>
@@ -31,6 +33,7 @@
 #define SVM_BENCH_MAX_REPS	31
 #define SVM_BENCH_MAX_ITERS	10000000UL
 #define SVM_BENCH_RESULT_LEN	256
+#define SVM_BENCH_FRAG_PAGES	4096	/* 16 MiB: eight 2 MiB pageblocks */
 
 /**
  * struct svm_bench_case - one benchmark: a loop on each side
@@ -148,6 +151,102 @@ int svm_bench_run(struct svm_instance *svm, const char *name,
 	return 0;
 }
 
+/**
+ * svm_bench_fragmentation() - how much a mix of unmovable and movable
+ *                             pages fragments a zone
+ * @mobility: group pages by mobility
+ * @nr_pages: size of the private instance to run on
+ * @res: the figures measured
+ *
+ * On a private instance with one NORMAL zone, fill the zone with order-0
+ * pages, one unmovable request in every eight and movable ones between
+ * them, then free the movable ones and look at the free lists: with
+ * grouping, the unmovable pages share few pageblocks and large blocks come
+ * back; without it they pin every eighth page.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM when the instance cannot be created.
+ */
+int svm_bench_fragmentation(bool mobility, unsigned long nr_pages,
+			    struct svm_frag_result *res)
+{
+	struct svm_params params = {
+		.name = mobility ? "frag-grouped" : "frag-mixed",
+		.nr_pages = nr_pages,
+		.max_order = MAX_PAGE_ORDER,
+		.nid = NUMA_NO_NODE,
+		.dma_pages = SVM_ZONE_NONE,
+		.highmem_pages = SVM_ZONE_NONE,
+		.no_mobility = !mobility,
+	};
+	struct svm_instance *svm = svm_instance_create(&params);
+	struct svm_page **pages;
+	struct svm_zone *zone;
+	unsigned long i, n = 0;
+	int order;
+
+	if (IS_ERR(svm))
+		return PTR_ERR(svm);
+	pages = kvcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		svm_instance_destroy(svm);
+		return -ENOMEM;
+	}
+	memset(res, 0, sizeof(*res));
+	for (n = 0; n < nr_pages; n++) {
+		svm_gfp_t gfp = SVM_GFP_KERNEL | SVM_GFP_NOWARN;
+
+		if (n % 8)
+			gfp |= SVM_GFP_MOVABLE;
+		pages[n] = svm_alloc_pages(svm, gfp, 0);
+		if (!pages[n])
+			break;
+	}
+	res->allocated = n;
+	for (i = 0; i < n; i++)
+		if (i % 8)
+			svm_free_pages(svm, pages[i], 0);
+	svm_drain_all_pages(svm);
+
+	zone = svm_preferred_zone(svm, NUMA_NO_NODE, SVM_GFP_KERNEL);
+	spin_lock(&zone->lock);
+	for (order = SVM_MAX_ORDER; order >= 0; order--) {
+		unsigned long nr_free = zone->free_area[order].nr_free;
+
+		if (nr_free && !res->max_free_order)
+			res->max_free_order = order;
+		if (order >= svm->pb_order)
+			res->free_in_pageblocks += nr_free << order;
+		res->free_pages += nr_free << order;
+	}
+	spin_unlock(&zone->lock);
+
+	for (i = 0; i < n; i += 8)
+		svm_free_pages(svm, pages[i], 0);
+	kvfree(pages);
+	svm_instance_destroy(svm);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_bench_fragmentation);
+
+static int svm_bench_frag_run(char *buf, size_t len)
+{
+	struct svm_frag_result on, off;
+	int ret;
+
+	ret = svm_bench_fragmentation(true, SVM_BENCH_FRAG_PAGES, &on);
+	if (!ret)
+		ret = svm_bench_fragmentation(false, SVM_BENCH_FRAG_PAGES,
+					      &off);
+	if (ret)
+		return ret;
+	scnprintf(buf, len,
+		  "fragmentation grouped: max_free_order=%u free_in_pageblocks=%lu/%lu mixed: max_free_order=%u free_in_pageblocks=%lu/%lu\n",
+		  on.max_free_order, on.free_in_pageblocks, on.free_pages,
+		  off.max_free_order, off.free_in_pageblocks, off.free_pages);
+	return 0;
+}
+
 static int bench_open(struct inode *inode, struct file *file)
 {
 	file->private_data = kzalloc(SVM_BENCH_RESULT_LEN, GFP_KERNEL);
@@ -180,8 +279,12 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		pr_info("bench: expected \"<case> [iterations [reps]]\"\n");
 		return -EINVAL;
 	}
-	ret = svm_bench_run(svm, name, iters, reps, file->private_data,
-			    SVM_BENCH_RESULT_LEN);
+	if (!strcmp(name, "fragmentation"))
+		ret = svm_bench_frag_run(file->private_data,
+					 SVM_BENCH_RESULT_LEN);
+	else
+		ret = svm_bench_run(svm, name, iters, reps, file->private_data,
+				    SVM_BENCH_RESULT_LEN);
 	if (ret) {
 		pr_info("bench: \"%s %lu %u\" failed: %d\n", name, iters, reps,
 			ret);

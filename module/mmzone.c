@@ -426,6 +426,7 @@ int svm_mem_init(struct svm_instance *svm, const struct svm_params *params)
 
 	lowmem_kb = (svm->nr_pages - svm->highmem_pages) << (PAGE_SHIFT - 10);
 	svm->min_free_kbytes = params->min_free_kbytes;
+	svm->group_by_mobility = !params->no_mobility;
 	if (!svm->min_free_kbytes)
 		svm->min_free_kbytes = clamp(int_sqrt(lowmem_kb * 16),
 					     SVM_MIN_FREE_KBYTES_MIN,

@@ -436,7 +436,8 @@ static struct svm_page *
 svm_get_page_from_zonelist(struct svm_instance *svm, struct svm_zone **zones,
 			   svm_gfp_t gfp, unsigned int order)
 {
-	int mt = svm_gfp_migratetype(gfp);
+	int mt = svm->group_by_mobility ? svm_gfp_migratetype(gfp) :
+					  SVM_MIGRATE_UNMOVABLE;
 
 	for (; *zones; zones++) {
 		struct svm_zone *zone = *zones;

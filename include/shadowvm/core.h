@@ -50,6 +50,7 @@ struct svm_chunk {
  * @min_free_kbytes: the reserve the watermarks are computed from; 0 for
  *                   the 2.6 default, sqrt(16 * lowmem KiB) within
  *                   [128, 65536]. See Documentation/physical-memory.rst.
+ * @no_mobility: do not group pages by mobility (for comparisons)
  */
 struct svm_params {
 	const char *name;
@@ -60,6 +61,7 @@ struct svm_params {
 	unsigned long dma_pages;
 	unsigned long highmem_pages;
 	unsigned long min_free_kbytes;
+	bool no_mobility;
 };
 
 /**
@@ -81,6 +83,9 @@ struct svm_params {
  * @dma_pages: pages in the DMA zones, after applying the defaults
  * @highmem_pages: pages in the HIGHMEM zones, after applying the defaults
  * @min_free_kbytes: reserve the watermarks came from, after the defaults
+ * @group_by_mobility: requests use the free lists of their migratetype;
+ *                     when false every request is unmovable, as before
+ *                     2.6.23, to measure what grouping buys
  * @bad_free_double: frees refused because the page was not allocated
  * @bad_free_order: frees refused because the order did not match
  * @bad_free_foreign: frees refused because the page is not in @mem_map
@@ -103,6 +108,7 @@ struct svm_instance {
 	unsigned long dma_pages;
 	unsigned long highmem_pages;
 	unsigned long min_free_kbytes;
+	bool group_by_mobility;
 	atomic_long_t bad_free_double;
 	atomic_long_t bad_free_order;
 	atomic_long_t bad_free_foreign;

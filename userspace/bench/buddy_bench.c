@@ -71,6 +71,30 @@ static int memmap_case(void)
 	return 0;
 }
 
+/* Largest free block left by a mix of unmovable and movable pages. */
+static int frag_case(void)
+{
+	char res[256];
+	int fd = open(BENCH, O_RDWR);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, "fragmentation", 13) < 0) {
+		fprintf(stderr, "buddy_bench: fragmentation: %s\n",
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	n = read(fd, res, sizeof(res) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	res[n] = '\0';
+	printf("FRAG %s", res);
+	return 0;
+}
+
 int main(void)
 {
 	int ret = 0;
@@ -83,6 +107,7 @@ int main(void)
 	ret |= run_case("buddy_order3", 10000, 7);
 	ret |= run_case("buddy_order9", 2000, 7);
 	ret |= memmap_case();
+	ret |= frag_case();
 	if (svm_unload())
 		ret = -1;
 	return ret ? 1 : 0;
