@@ -14,6 +14,9 @@ free_kb() {	# MemFree plus the pages parked on per-CPU lists
 # The first module load of a boot parses the kernel's BTF: do it once first
 # so that the before/after figures compare like with like.
 insmod /guest/shadowvm.ko mem=4096 && rmmod shadowvm
+# Likewise, the first trace-cmd run allocates the kernel's ring buffers.
+trace-cmd record -q -e sched:sched_switch -o /tmp/warm.dat true >/dev/null 2>&1
+rm -f /tmp/warm.dat
 before=$(free_kb)
 
 say "insmod shadowvm.ko with its default parameters"
@@ -37,6 +40,33 @@ head -n 6 $D/chunks
 
 say "svminfo (SHADOWVM_IOC_GET_INFO)"
 /guest/tools/svminfo
+
+say "the shadow zones: $D/buddyinfo (free blocks per order, as /proc/buddyinfo)"
+cat $D/buddyinfo
+say "watermarks ($D/zoneinfo, Normal zone)"
+awk '/zone +Normal/ { p = 1 } p && /pages free|min|low|high|managed/ { print } /pagesets/ { p = 0 }' \
+	$D/zoneinfo
+
+say "a workload: 1000 order-3 allocations and frees, traced with trace-cmd"
+trace-cmd record -q -e shadowvm -o /tmp/demo.dat \
+	sh -c "echo 'buddy_order3 500 1' > $D/bench" > /dev/null 2>&1
+trace-cmd report -i /tmp/demo.dat 2>/dev/null > /tmp/demo.txt
+grep -m 4 'svm_page_' /tmp/demo.txt | sed 's/^ *//' | cut -c1-150
+echo "events: $(grep -c 'svm_page_alloc:' /tmp/demo.txt) svm_page_alloc, $(grep -c 'svm_page_free:' /tmp/demo.txt) svm_page_free"
+echo "Normal zone allocations per order: $(awk '/zone +Normal/ { p = 1 } p && /pgalloc / { $1 = ""; print; exit }' $D/zoneinfo)"
+rm -f /tmp/demo.dat /tmp/demo.txt	# tmpfs: they would count as used memory
+
+say "shadow buddy against the kernel's, same boot (cycles per alloc+free)"
+exec 4<> $D/bench
+echo "buddy_order0 5000 5" >&4
+cat <&4
+exec 4>&-
+
+say "what grouping pages by mobility buys (one unmovable page in eight)"
+exec 4<> $D/bench
+echo fragmentation >&4
+cat <&4 | tr ' ' '\n' | sed -n 's/^\(grouped:\|mixed:\)$/\1/p; s/^\(max_free_order\|free_in_pageblocks\)=/   &/p' | paste -sd ' ' | sed 's/ mixed:/\nmixed:/'
+exec 4>&-
 
 say "rmmod while /dev/shadowvm is open is refused"
 exec 3< /dev/shadowvm
