@@ -127,3 +127,62 @@ long free_kb(void)
 	}
 	return memfree + pcp * (getpagesize() / 1024);
 }
+
+int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+int svm_bench_cmd(const char *cmd, char *res, size_t len)
+{
+	int fd = open(SVM_BENCH_FILE, O_RDWR | O_CLOEXEC);
+	ssize_t n;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, strlen(cmd)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	n = read(fd, res, len - 1);
+	if (n <= 0) {
+		ret = n < 0 ? -errno : -ENODATA;
+		goto out;
+	}
+	res[n] = '\0';
+out:
+	close(fd);
+	return ret;
+}
+
+int svm_bench_print(const char *name, unsigned long iters, unsigned int reps)
+{
+	unsigned long long shadow, native;
+	char cmd[96], res[256], unit[32];
+	const char *p;
+	int ret;
+
+	snprintf(cmd, sizeof(cmd), "%s %lu %u", name, iters, reps);
+	ret = svm_bench_cmd(cmd, res, sizeof(res));
+	if (ret) {
+		fprintf(stderr, "bench: %s: %s\n", cmd, strerror(-ret));
+		return ret;
+	}
+	p = strstr(res, "shadow=");
+	if (!p || sscanf(p, "shadow=%llu native=%llu unit=%31s", &shadow,
+			 &native, unit) != 3 || !native) {
+		fprintf(stderr, "bench: cannot parse \"%s\"\n", res);
+		return -EINVAL;
+	}
+	printf("BENCH %s ratio=%.3f shadow=%llu native=%llu unit=%s\n", name,
+	       (double)shadow / native, shadow, native, unit);
+	return 0;
+}

@@ -31,6 +31,21 @@ long long keyed_value(const char *text, const char *key);
 int kmsg_open(void);
 /* Whether a record newer than kmsg_open() contains @needle; consumes records. */
 int kmsg_contains(int fd, const char *needle);
+/* Writes @val to @path in one write(); returns 0 or -errno. */
+int write_file(const char *path, const char *val);
+/* The module instance's debugfs bench file. */
+#define SVM_BENCH_FILE "/sys/kernel/debug/shadowvm/shadowvm/bench"
+/*
+ * Runs one bench command (see Documentation/debugfs.rst) and reads its
+ * result line into @res; returns 0 or -errno.
+ */
+int svm_bench_cmd(const char *cmd, char *res, size_t len);
+/*
+ * Runs bench case @name and prints its figure as
+ *   BENCH <name> ratio=<shadow/native> shadow=<n> native=<n> unit=<unit>
+ * Returns 0 or -errno.
+ */
+int svm_bench_print(const char *name, unsigned long iters, unsigned int reps);
 /* Free memory after an unload must be within this of the baseline. */
 #define SVM_MEMFREE_TOLERANCE_KB (2 * 1024)
 

@@ -21,18 +21,6 @@
 #define DIR	"/sys/kernel/debug/shadowvm/shadowvm/"
 #define PAGES	4096	/* mem=16M */
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 FIXTURE(dbg) {
 	char text[16384];
 	int kmsg;

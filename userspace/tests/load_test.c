@@ -256,18 +256,6 @@ TEST(memfree_returns)
 	EXPECT_LE(labs(after - base), SVM_MEMFREE_TOLERANCE_KB);
 }
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 #define FPA "/sys/kernel/debug/fail_page_alloc/"
 
 /*
@@ -286,16 +274,16 @@ TEST(reservation_fails_midway)
 
 	base = free_kb();
 	kmsg = kmsg_open();
-	ASSERT_EQ(0, write_str(FPA "task-filter", "Y"));
-	ASSERT_EQ(0, write_str(FPA "ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, write_str(FPA "ignore-gfp-highmem", "N"));
-	ASSERT_EQ(0, write_str(FPA "min-order", "0"));
-	ASSERT_EQ(0, write_str(FPA "verbose", "0"));
-	ASSERT_EQ(0, write_str(FPA "interval", "1"));
-	ASSERT_EQ(0, write_str(FPA "times", "-1"));
+	ASSERT_EQ(0, write_file(FPA "task-filter", "Y"));
+	ASSERT_EQ(0, write_file(FPA "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_file(FPA "ignore-gfp-highmem", "N"));
+	ASSERT_EQ(0, write_file(FPA "min-order", "0"));
+	ASSERT_EQ(0, write_file(FPA "verbose", "0"));
+	ASSERT_EQ(0, write_file(FPA "interval", "1"));
+	ASSERT_EQ(0, write_file(FPA "times", "-1"));
 	/* fail_page_alloc counts its budget in pages, not bytes. */
-	ASSERT_EQ(0, write_str(FPA "space", "2048"));
-	ASSERT_EQ(0, write_str(FPA "probability", "100"));
+	ASSERT_EQ(0, write_file(FPA "space", "2048"));
+	ASSERT_EQ(0, write_file(FPA "probability", "100"));
 
 	/*
 	 * Only a child fails its allocations: once the budget is spent,
@@ -305,12 +293,12 @@ TEST(reservation_fails_midway)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (write_str("/proc/self/make-it-fail", "1"))
+		if (write_file("/proc/self/make-it-fail", "1"))
 			_exit(2);
 		_exit(svm_load("mem=64M") == -ENOMEM ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(0, write_str(FPA "probability", "0"));
+	ASSERT_EQ(0, write_file(FPA "probability", "0"));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	if (svm_loaded())
 		svm_unload();
