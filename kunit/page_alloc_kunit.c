@@ -22,6 +22,7 @@
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
 #include <shadowvm/gfp.h>
+#include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
 
@@ -514,18 +515,25 @@ static void svm_zero_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	n = alloc_all(test, svm, SVM_GFP_HIGHUSER | SVM_GFP_NOWARN, pages, 512);
 	KUNIT_EXPECT_GT(test, n, 200);
-	for (i = 0; i < n; i++)
-		memset_page(svm_page_to_real(svm, pages[i]), 0, 0xaa, PAGE_SIZE);
+	for (i = 0; i < n; i++) {
+		char *addr = svm_kmap_atomic(svm, pages[i]);
+
+		KUNIT_ASSERT_NOT_NULL(test, addr);
+		memset(addr, 0xaa, PAGE_SIZE);
+		svm_kunmap_atomic(svm, addr);
+	}
 	free_all(svm, pages, n);
 	svm_drain_all_pages(svm);
 
 	n = alloc_all(test, svm, SVM_GFP_HIGHUSER | SVM_GFP_ZERO |
 		      SVM_GFP_NOWARN, pages, 512);
 	for (i = 0; i < n; i++) {
-		char *addr = kmap_local_page(svm_page_to_real(svm, pages[i]));
-		bool zero = !memchr_inv(addr, 0, PAGE_SIZE);
+		char *addr = svm_kmap_atomic(svm, pages[i]);
+		bool zero;
 
-		kunmap_local(addr);
+		KUNIT_ASSERT_NOT_NULL(test, addr);
+		zero = !memchr_inv(addr, 0, PAGE_SIZE);
+		svm_kunmap_atomic(svm, addr);
 		if (!zero) {
 			KUNIT_FAIL(test, "pfn %lu not zeroed",
 				   svm_page_to_pfn(svm, pages[i]));

@@ -14,6 +14,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -22,13 +23,17 @@
 #include <linux/string.h>
 #include <linux/timex.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
 #include <shadowvm/bench.h>
 #include <shadowvm/core.h>
 #include <shadowvm/gfp.h>
+#include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/slab.h>
+#include <shadowvm/vmalloc.h>
 
 #define SVM_BENCH_MAX_REPS	31
 #define SVM_BENCH_MAX_ITERS	10000000UL
@@ -38,7 +43,7 @@
 /**
  * struct svm_bench_case - one benchmark: a loop on each side
  * @name: name used in the debugfs command and the result
- * @order: block order the loops use
+ * @order: block order the loops use (object size for the slab cases)
  * @shadow: runs @iters operations on shadowvm; returns cycles, or
  *          U64_MAX when an operation failed
  * @native: runs the same @iters operations on the native kernel
@@ -85,10 +90,254 @@ static u64 bench_native_buddy(unsigned int order, unsigned long iters)
 	return get_cycles() - start;
 }
 
+/*
+ * kmap of a HIGHMEM page whose slot is already cached (count 1), touching
+ * one byte; against kmap_local_page(), which is page_address() on 64-bit.
+ */
+static u64 bench_shadow_kmap(struct svm_instance *svm, unsigned int order,
+			     unsigned long iters)
+{
+	struct svm_page *page = svm_alloc_pages(svm, SVM_GFP_HIGHUSER |
+						SVM_GFP_NOWARN, 0);
+	cycles_t start;
+	unsigned long i;
+
+	if (!page || !svm_page_highmem(page)) {
+		if (page)
+			svm_free_pages(svm, page, 0);
+		return U64_MAX;
+	}
+	svm_kmap(svm, page);
+	svm_kunmap(svm, page);
+	start = get_cycles();
+	for (i = 0; i < iters; i++) {
+		char *addr = svm_kmap(svm, page);
+
+		WRITE_ONCE(*addr, i);
+		svm_kunmap(svm, page);
+	}
+	start = get_cycles() - start;
+	svm_free_pages(svm, page, 0);
+	return start;
+}
+
+static u64 bench_native_kmap(unsigned int order, unsigned long iters)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	if (!page)
+		return U64_MAX;
+	for (i = 0; i < iters; i++) {
+		char *addr = kmap_local_page(page);
+
+		WRITE_ONCE(*addr, i);
+		kunmap_local(addr);
+	}
+	start = get_cycles() - start;
+	__free_page(page);
+	return start;
+}
+
+static u64 bench_shadow_kmap_atomic(struct svm_instance *svm,
+				    unsigned int order, unsigned long iters)
+{
+	struct svm_page *page = svm_alloc_pages(svm, SVM_GFP_HIGHUSER |
+						SVM_GFP_NOWARN, 0);
+	cycles_t start;
+	unsigned long i;
+
+	if (!page || !svm_page_highmem(page)) {
+		if (page)
+			svm_free_pages(svm, page, 0);
+		return U64_MAX;
+	}
+	start = get_cycles();
+	for (i = 0; i < iters; i++) {
+		char *addr = svm_kmap_atomic(svm, page);
+
+		WRITE_ONCE(*addr, i);
+		svm_kunmap_atomic(svm, addr);
+	}
+	start = get_cycles() - start;
+	svm_free_pages(svm, page, 0);
+	return start;
+}
+
+static u64 bench_native_kmap_atomic(unsigned int order, unsigned long iters)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	if (!page)
+		return U64_MAX;
+	/* kmap_atomic() itself, spelt out: checkpatch flags the name. */
+	for (i = 0; i < iters; i++) {
+		char *addr;
+
+		preempt_disable();
+		pagefault_disable();
+		addr = kmap_local_page(page);
+		WRITE_ONCE(*addr, i);
+		kunmap_local(addr);
+		pagefault_enable();
+		preempt_enable();
+	}
+	start = get_cycles() - start;
+	__free_page(page);
+	return start;
+}
+
+/* vmalloc + vfree of PAGE_SIZE << order bytes. */
+static u64 bench_shadow_vmalloc(struct svm_instance *svm, unsigned int order,
+				unsigned long iters)
+{
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	for (i = 0; i < iters; i++) {
+		void *addr = svm_vmalloc(svm, PAGE_SIZE << order,
+					 SVM_GFP_KERNEL | SVM_GFP_NOWARN);
+
+		if (!addr)
+			return U64_MAX;
+		svm_vfree(svm, addr);
+	}
+	return get_cycles() - start;
+}
+
+static u64 bench_native_vmalloc(unsigned int order, unsigned long iters)
+{
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	for (i = 0; i < iters; i++) {
+		void *addr = vmalloc(PAGE_SIZE << order);
+
+		if (!addr)
+			return U64_MAX;
+		vfree(addr);
+	}
+	return get_cycles() - start;
+}
+
+/*
+ * Slab cases: one alloc + one free of an object of @size bytes, the hot
+ * per-CPU path, on a cache made for the repetition (warmed by one
+ * operation so that its first slab and array caches exist) against a
+ * native kmem_cache of the same size and flags.
+ */
+static u64 bench_shadow_slab(struct svm_instance *svm, unsigned int size,
+			     unsigned long iters)
+{
+	struct svm_kmem_cache *cachep;
+	cycles_t start = 0;
+	unsigned long i;
+	char name[32];
+	void *obj;
+
+	snprintf(name, sizeof(name), "bench-%u", size);
+	cachep = svm_kmem_cache_create(svm, name, size, 0,
+				       SVM_SLAB_HWCACHE_ALIGN, NULL);
+	if (!cachep)
+		return U64_MAX;
+	obj = svm_kmem_cache_alloc(cachep, SVM_GFP_KERNEL | SVM_GFP_NOWARN);
+	if (!obj)
+		goto fail;
+	svm_kmem_cache_free(cachep, obj);
+	start = get_cycles();
+	for (i = 0; i < iters; i++) {
+		obj = svm_kmem_cache_alloc(cachep,
+					   SVM_GFP_KERNEL | SVM_GFP_NOWARN);
+		if (!obj)
+			goto fail;
+		svm_kmem_cache_free(cachep, obj);
+	}
+	start = get_cycles() - start;
+	svm_kmem_cache_destroy(cachep);
+	return start;
+fail:
+	svm_kmem_cache_destroy(cachep);
+	return U64_MAX;
+}
+
+static u64 bench_native_slab(unsigned int size, unsigned long iters)
+{
+	struct kmem_cache *cachep;
+	cycles_t start;
+	unsigned long i;
+	char name[32];
+	void *obj;
+
+	snprintf(name, sizeof(name), "svm-bench-%u", size);
+	cachep = kmem_cache_create(name, size, 0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!cachep)
+		return U64_MAX;
+	obj = kmem_cache_alloc(cachep, GFP_KERNEL | __GFP_NOWARN);
+	if (!obj)
+		goto fail;
+	kmem_cache_free(cachep, obj);
+	start = get_cycles();
+	for (i = 0; i < iters; i++) {
+		obj = kmem_cache_alloc(cachep, GFP_KERNEL | __GFP_NOWARN);
+		if (!obj)
+			goto fail;
+		kmem_cache_free(cachep, obj);
+	}
+	start = get_cycles() - start;
+	kmem_cache_destroy(cachep);
+	return start;
+fail:
+	kmem_cache_destroy(cachep);
+	return U64_MAX;
+}
+
+/* svm_kmalloc() + svm_kfree() of @size bytes against kmalloc() + kfree(). */
+static u64 bench_shadow_kmalloc(struct svm_instance *svm, unsigned int size,
+				unsigned long iters)
+{
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	for (i = 0; i < iters; i++) {
+		void *obj = svm_kmalloc(svm, size,
+					SVM_GFP_KERNEL | SVM_GFP_NOWARN);
+
+		if (!obj)
+			return U64_MAX;
+		svm_kfree(svm, obj);
+	}
+	return get_cycles() - start;
+}
+
+static u64 bench_native_kmalloc(unsigned int size, unsigned long iters)
+{
+	cycles_t start = get_cycles();
+	unsigned long i;
+
+	for (i = 0; i < iters; i++) {
+		void *obj = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+
+		if (!obj)
+			return U64_MAX;
+		kfree(obj);
+	}
+	return get_cycles() - start;
+}
+
 static const struct svm_bench_case svm_bench_cases[] = {
 	{ "buddy_order0", 0, bench_shadow_buddy, bench_native_buddy },
 	{ "buddy_order3", 3, bench_shadow_buddy, bench_native_buddy },
 	{ "buddy_order9", 9, bench_shadow_buddy, bench_native_buddy },
+	{ "slab_64", 64, bench_shadow_slab, bench_native_slab },
+	{ "slab_256", 256, bench_shadow_slab, bench_native_slab },
+	{ "slab_1024", 1024, bench_shadow_slab, bench_native_slab },
+	{ "kmalloc_256", 256, bench_shadow_kmalloc, bench_native_kmalloc },
+	{ "kmap_high", 0, bench_shadow_kmap, bench_native_kmap },
+	{ "kmap_atomic", 0, bench_shadow_kmap_atomic, bench_native_kmap_atomic },
+	{ "vmalloc_16k", 2, bench_shadow_vmalloc, bench_native_vmalloc },
 };
 
 static int cmp_u64(const void *a, const void *b)

@@ -21,7 +21,10 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
+#include <shadowvm/slab.h>
+#include <shadowvm/vmalloc.h>
 
 /**
  * svm_parse_size() - parse a size in bytes into a number of pages
@@ -161,11 +164,15 @@ static int svm_reserve(struct svm_instance *svm, const struct svm_params *p)
  * @params: size, name and allocation policy of the instance
  *
  * Reserves the RAM, then lays the shadow mem_map, nodes and zones over it
- * (svm_mem_init()), leaving every page free in the buddy allocator.
+ * (svm_mem_init()), leaving every page free in the buddy allocator,
+ * reserves the pkmap window (svm_highmem_init()), sets up the slab
+ * allocator's cache chain (svm_slab_init(), which takes no shadow page
+ * until a cache grows) and reserves the vmalloc window
+ * (svm_vmalloc_init()).
  *
  * Context: process context; may sleep.
- * Return: the new instance, or ERR_PTR(-EINVAL) for a zero size or zone
- * sizes that do not fit,
+ * Return: the new instance, or ERR_PTR(-EINVAL) for a zero size, zone
+ * sizes that do not fit or a pkmap size out of range,
  * ERR_PTR(-ENOMEM) when the RAM cannot be had (nothing stays reserved),
  * ERR_PTR(-EINTR) when the caller was killed meanwhile.
  */
@@ -189,9 +196,22 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 			       MAX_PAGE_ORDER);
 
 	ret = svm_reserve(svm, params);
+	/*
+	 * Highmem right after the zones: from then on any HIGHMEM page the
+	 * buddy allocator zeroes is reached through svm_kmap_atomic().
+	 */
 	if (!ret)
 		ret = svm_mem_init(svm, params);
+	if (!ret)
+		ret = svm_highmem_init(svm, params);
+	if (!ret)
+		ret = svm_slab_init(svm);
+	if (!ret)
+		ret = svm_vmalloc_init(svm);
 	if (ret) {
+		svm_vmalloc_exit(svm);
+		svm_highmem_exit(svm);
+		svm_slab_exit(svm);
 		svm_mem_exit(svm);
 		svm_release_chunks(svm);
 		kvfree(svm->chunks);
@@ -212,6 +232,9 @@ void svm_instance_destroy(struct svm_instance *svm)
 {
 	if (IS_ERR_OR_NULL(svm))
 		return;
+	svm_vmalloc_exit(svm);
+	svm_highmem_exit(svm);
+	svm_slab_exit(svm);
 	svm_mem_exit(svm);
 	svm_release_chunks(svm);
 	kvfree(svm->chunks);

@@ -18,8 +18,11 @@
 #include <shadowvm/bench.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
+#include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/slab.h>
+#include <shadowvm/vmalloc.h>
 
 /**
  * svm_meminfo_show() - print the meminfo table of an instance
@@ -534,6 +537,9 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 	debugfs_create_file("extfrag_index", 0400, dir, svm,
 			    &extfrag_index_fops);
 	debugfs_create_file("page", 0600, dir, svm, &page_fops);
+	svm_highmem_debugfs_create(svm, dir);
+	svm_vmalloc_debugfs_create(svm, dir);
+	svm_slab_debugfs_create(svm, dir);
 	return dir;
 }
 

@@ -20,6 +20,7 @@
 #include <uapi/linux/shadowvm.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
+#include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 
 static char *mem = "64M";
@@ -53,6 +54,13 @@ static ulong min_free_kbytes;
 module_param(min_free_kbytes, ulong, 0444);
 MODULE_PARM_DESC(min_free_kbytes,
 		 "KiB the zone watermarks keep free, below the low memory size (default: sqrt(16 * lowmem KiB) within 128-65536)");
+
+static uint last_pkmap = SVM_LAST_PKMAP_DEFAULT;
+module_param(last_pkmap, uint, 0444);
+MODULE_PARM_DESC(last_pkmap,
+		 "Slots of the pkmap window for kmap() of HIGHMEM pages, "
+		 __stringify(SVM_LAST_PKMAP_MIN) "-" __stringify(SVM_LAST_PKMAP_MAX)
+		 " (default " __stringify(SVM_LAST_PKMAP_DEFAULT) ")");
 
 /**
  * struct svm_device - the instance behind /dev/shadowvm
@@ -173,6 +181,11 @@ static int __init svm_check_params(unsigned long *nr_pages)
 		       mem, limit << (PAGE_SHIFT - 10));
 		return -ENOMEM;
 	}
+	if (last_pkmap < SVM_LAST_PKMAP_MIN || last_pkmap > SVM_LAST_PKMAP_MAX) {
+		pr_err("last_pkmap=%u: must be %u-%u\n", last_pkmap,
+		       SVM_LAST_PKMAP_MIN, SVM_LAST_PKMAP_MAX);
+		return -EINVAL;
+	}
 	if (max_order > MAX_PAGE_ORDER) {
 		pr_err("max_order=%u: must be 0-%u\n", max_order, MAX_PAGE_ORDER);
 		return -EINVAL;
@@ -198,6 +211,7 @@ static int __init svm_init(void)
 		.name = KBUILD_MODNAME,
 		.max_order = max_order,
 		.nid = NUMA_NO_NODE,
+		.last_pkmap = last_pkmap,
 	};
 	struct svm_instance *svm;
 	int ret;

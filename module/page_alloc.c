@@ -18,7 +18,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
-#include <linux/highmem.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -27,6 +26,7 @@
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
 
+#include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <trace/events/shadowvm.h>
 
@@ -422,13 +422,11 @@ static void svm_prep_new_page(struct svm_instance *svm, struct svm_zone *zone,
 	if (!(gfp & SVM_GFP_ZERO))
 		return;
 	for (i = 0; i < (1UL << order); i++) {
-		struct page *real = svm_page_to_real(svm, page + i);
+		/* HIGHMEM has no permanent mapping: map it on this CPU. */
+		void *addr = svm_kmap_atomic(svm, page + i);
 
-		/* Emulated highmem has no permanent mapping; later pkmap. */
-		if (svm_zone_idx(zone) == SVM_ZONE_HIGHMEM)
-			clear_highpage(real);
-		else
-			clear_page(page_address(real));
+		clear_page(addr);
+		svm_kunmap_atomic(svm, addr);
 	}
 }
 
@@ -575,12 +573,14 @@ EXPORT_SYMBOL_IF_KUNIT(svm_alloc_pages);
  * @page: a page of @svm
  *
  * Return: the address, or NULL for HIGHMEM pages, which have no permanent
- * mapping.
+ * mapping (debug builds log and count such calls: use svm_kmap()).
  */
 void *svm_page_address(struct svm_instance *svm, struct svm_page *page)
 {
-	if (svm_page_highmem(page))
+	if (svm_page_highmem(page)) {
+		svm_highmem_bad_address(svm, page);
 		return NULL;
+	}
 	return page_address(svm_page_to_real(svm, page));
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_page_address);

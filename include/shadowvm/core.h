@@ -16,7 +16,10 @@
 #include <linux/types.h>
 
 struct svm_page;
+struct svm_highmem;
 struct svm_pglist_data;
+struct svm_slab_state;
+struct svm_vmalloc;
 
 /* A zone size in struct svm_params asking for an empty zone (0 = default). */
 #define SVM_ZONE_NONE	ULONG_MAX
@@ -51,6 +54,7 @@ struct svm_chunk {
  *                   the 2.6 default, sqrt(16 * lowmem KiB) within
  *                   [128, 65536]. See Documentation/physical-memory.rst.
  * @no_mobility: do not group pages by mobility (for comparisons)
+ * @last_pkmap: slots of the pkmap window; 0 for SVM_LAST_PKMAP_DEFAULT
  */
 struct svm_params {
 	const char *name;
@@ -62,6 +66,7 @@ struct svm_params {
 	unsigned long highmem_pages;
 	unsigned long min_free_kbytes;
 	bool no_mobility;
+	unsigned int last_pkmap;
 };
 
 /**
@@ -92,6 +97,9 @@ struct svm_params {
  * @bad_free_state: frees refused because the page was still in use
  *                  (locked, on the LRU, in the swap cache, mapped...)
  * @debugfs_pfn: shadow pfn the debugfs ``page`` file shows
+ * @slab: the slab allocator: cache chain, cache_cache, sizes caches
+ * @highmem: emulated high memory: pkmap and atomic windows, bounce pool
+ * @vmalloc: the vmalloc arena and its areas
  */
 struct svm_instance {
 	char name[32];
@@ -114,6 +122,9 @@ struct svm_instance {
 	atomic_long_t bad_free_foreign;
 	atomic_long_t bad_free_state;
 	unsigned long debugfs_pfn;
+	struct svm_slab_state *slab;
+	struct svm_highmem *highmem;
+	struct svm_vmalloc *vmalloc;
 };
 
 struct svm_instance *svm_instance_create(const struct svm_params *params);

@@ -31,7 +31,10 @@ struct svm_address_space;
  *             the first of an allocated block (as for the kernel's
  *             non-compound high-order pages)
  * @lru: on a buddy free list (free block heads), a per-CPU list (free
- *       order-0 pages), or later the LRU lists and slab lists
+ *       order-0 pages), or later the LRU lists. Slab pages: lru.next is
+ *       the cache, lru.prev the slab descriptor (the book's
+ *       SET_PAGE_CACHE()/SET_PAGE_SLAB()); the first page of a large
+ *       svm_kmalloc() block: lru.next is the instance's slab state
  * @mapping: page cache or anonymous mapping the page belongs to; NULL when
  *           free
  * @index: offset in @mapping, in pages

@@ -174,6 +174,287 @@ TRACE_EVENT(svm_page_alloc_fail,
 		  __entry->gfp)
 );
 
+/**
+ * svm_kmem_cache_alloc - an object left a cache
+ * @instance: instance name
+ * @cache: cache name
+ * @bytes: bytes usable in the object
+ * @gfp: the request's SVM_GFP_* flags
+ */
+TRACE_EVENT(svm_kmem_cache_alloc,
+	TP_PROTO(const char *instance, const char *cache, unsigned int bytes,
+		 unsigned int gfp),
+	TP_ARGS(instance, cache, bytes, gfp),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__string(cache, cache)
+		__field(unsigned int, bytes)
+		__field(unsigned int, gfp)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__assign_str(cache);
+		__entry->bytes = bytes;
+		__entry->gfp = gfp;
+	),
+	TP_printk("%s cache=%s bytes=%u gfp=%#x", __get_str(instance),
+		  __get_str(cache), __entry->bytes, __entry->gfp)
+);
+
+/**
+ * svm_kmem_cache_free - an object went back to its cache
+ * @instance: instance name
+ * @cache: cache name
+ */
+TRACE_EVENT(svm_kmem_cache_free,
+	TP_PROTO(const char *instance, const char *cache),
+	TP_ARGS(instance, cache),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__string(cache, cache)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__assign_str(cache);
+	),
+	TP_printk("%s cache=%s", __get_str(instance), __get_str(cache))
+);
+
+/**
+ * svm_kmalloc - svm_kmalloc() served a request
+ * @instance: instance name
+ * @cache: sizes cache used, or "buddy" for a large request
+ * @bytes_req: bytes asked for
+ * @bytes_alloc: bytes given (the sizes class, or the block size)
+ * @gfp: the request's SVM_GFP_* flags
+ */
+TRACE_EVENT(svm_kmalloc,
+	TP_PROTO(const char *instance, const char *cache, size_t bytes_req,
+		 size_t bytes_alloc, unsigned int gfp),
+	TP_ARGS(instance, cache, bytes_req, bytes_alloc, gfp),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__string(cache, cache)
+		__field(size_t, bytes_req)
+		__field(size_t, bytes_alloc)
+		__field(unsigned int, gfp)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__assign_str(cache);
+		__entry->bytes_req = bytes_req;
+		__entry->bytes_alloc = bytes_alloc;
+		__entry->gfp = gfp;
+	),
+	TP_printk("%s cache=%s bytes_req=%zu bytes_alloc=%zu gfp=%#x",
+		  __get_str(instance), __get_str(cache), __entry->bytes_req,
+		  __entry->bytes_alloc, __entry->gfp)
+);
+
+/**
+ * svm_kfree - svm_kfree() freed memory
+ * @instance: instance name
+ * @cache: sizes cache, or "buddy" for a large block
+ * @bytes_alloc: bytes the memory held
+ */
+TRACE_EVENT(svm_kfree,
+	TP_PROTO(const char *instance, const char *cache, size_t bytes_alloc),
+	TP_ARGS(instance, cache, bytes_alloc),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__string(cache, cache)
+		__field(size_t, bytes_alloc)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__assign_str(cache);
+		__entry->bytes_alloc = bytes_alloc;
+	),
+	TP_printk("%s cache=%s bytes_alloc=%zu", __get_str(instance),
+		  __get_str(cache), __entry->bytes_alloc)
+);
+
+/**
+ * svm_slab_grow - a cache grew by one slab
+ * @instance: instance name
+ * @cache: cache name
+ * @pfn: shadow pfn of the slab's first page
+ * @order: the slab is 2^@order pages
+ * @colour_off: bytes of colour before the slab's first object or descriptor
+ */
+TRACE_EVENT(svm_slab_grow,
+	TP_PROTO(const char *instance, const char *cache, unsigned long pfn,
+		 unsigned int order, unsigned long colour_off),
+	TP_ARGS(instance, cache, pfn, order, colour_off),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__string(cache, cache)
+		__field(unsigned long, pfn)
+		__field(unsigned int, order)
+		__field(unsigned long, colour_off)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__assign_str(cache);
+		__entry->pfn = pfn;
+		__entry->order = order;
+		__entry->colour_off = colour_off;
+	),
+	TP_printk("%s cache=%s pfn=%#lx order=%u colour_off=%lu",
+		  __get_str(instance), __get_str(cache), __entry->pfn,
+		  __entry->order, __entry->colour_off)
+);
+
+/**
+ * svm_slab_shrink - a slab's pages went back to the buddy allocator
+ *                   (shrink, reap, destroy)
+ * @instance: instance name
+ * @cache: cache name
+ * @pfn: shadow pfn of the slab's first page
+ * @order: the slab is 2^@order pages
+ */
+TRACE_EVENT(svm_slab_shrink,
+	TP_PROTO(const char *instance, const char *cache, unsigned long pfn,
+		 unsigned int order),
+	TP_ARGS(instance, cache, pfn, order),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__string(cache, cache)
+		__field(unsigned long, pfn)
+		__field(unsigned int, order)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__assign_str(cache);
+		__entry->pfn = pfn;
+		__entry->order = order;
+	),
+	TP_printk("%s cache=%s pfn=%#lx order=%u", __get_str(instance),
+		  __get_str(cache), __entry->pfn, __entry->order)
+);
+
+/**
+ * svm_slab_reap - svm_kmem_cache_reap() chose a cache and freed slabs
+ * @instance: instance name
+ * @cache: cache reaped
+ * @slabs: free slabs given back
+ * @pages: pages given back
+ */
+TRACE_EVENT(svm_slab_reap,
+	TP_PROTO(const char *instance, const char *cache, unsigned long slabs,
+		 unsigned long pages),
+	TP_ARGS(instance, cache, slabs, pages),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__string(cache, cache)
+		__field(unsigned long, slabs)
+		__field(unsigned long, pages)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__assign_str(cache);
+		__entry->slabs = slabs;
+		__entry->pages = pages;
+	),
+	TP_printk("%s cache=%s slabs=%lu pages=%lu", __get_str(instance),
+		  __get_str(cache), __entry->slabs, __entry->pages)
+);
+
+/**
+ * svm_pkmap_flush - the pkmap slot search wrapped around and freed the
+ *                   slots nobody used any more, with one global TLB flush
+ * @instance: instance name
+ * @slots: slots freed
+ */
+TRACE_EVENT(svm_pkmap_flush,
+	TP_PROTO(const char *instance, unsigned int slots),
+	TP_ARGS(instance, slots),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned int, slots)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->slots = slots;
+	),
+	TP_printk("%s slots=%u", __get_str(instance), __entry->slots)
+);
+
+/**
+ * svm_vmalloc - an area was mapped by svm_vmalloc() or svm_vmap()
+ * @instance: instance name
+ * @addr: start of the area (printed hashed)
+ * @size: bytes asked for
+ * @nr_pages: pages mapped
+ */
+TRACE_EVENT(svm_vmalloc,
+	TP_PROTO(const char *instance, const void *addr, unsigned long size,
+		 unsigned int nr_pages),
+	TP_ARGS(instance, addr, size, nr_pages),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(const void *, addr)
+		__field(unsigned long, size)
+		__field(unsigned int, nr_pages)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->addr = addr;
+		__entry->size = size;
+		__entry->nr_pages = nr_pages;
+	),
+	TP_printk("%s addr=%p size=%lu nr_pages=%u", __get_str(instance),
+		  __entry->addr, __entry->size, __entry->nr_pages)
+);
+
+/**
+ * svm_vfree - an area was unmapped by svm_vfree() or svm_vunmap()
+ * @instance: instance name
+ * @addr: start of the area (printed hashed)
+ * @nr_pages: pages unmapped
+ */
+TRACE_EVENT(svm_vfree,
+	TP_PROTO(const char *instance, const void *addr, unsigned int nr_pages),
+	TP_ARGS(instance, addr, nr_pages),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(const void *, addr)
+		__field(unsigned int, nr_pages)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->addr = addr;
+		__entry->nr_pages = nr_pages;
+	),
+	TP_printk("%s addr=%p nr_pages=%u", __get_str(instance),
+		  __entry->addr, __entry->nr_pages)
+);
+
+/**
+ * svm_vmalloc_purge - lazily freed vmalloc areas were released after one
+ *                     global TLB flush
+ * @instance: instance name
+ * @areas: areas released
+ * @pages: pages of address space they held, guard pages included
+ */
+TRACE_EVENT(svm_vmalloc_purge,
+	TP_PROTO(const char *instance, unsigned long areas,
+		 unsigned long pages),
+	TP_ARGS(instance, areas, pages),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned long, areas)
+		__field(unsigned long, pages)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->areas = areas;
+		__entry->pages = pages;
+	),
+	TP_printk("%s areas=%lu pages=%lu", __get_str(instance),
+		  __entry->areas, __entry->pages)
+);
+
 #endif /* _TRACE_SHADOWVM_H */
 
 /* This part must be outside the header guard. */
