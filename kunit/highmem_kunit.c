@@ -26,12 +26,9 @@
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
 
-#define NONE	SVM_ZONE_NONE
+#include "svm_kunit.h"
 
-static void destroy_action(void *svm)
-{
-	svm_instance_destroy(svm);
-}
+#define NONE	SVM_ZONE_NONE
 
 static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 				   unsigned long dma, unsigned long high,
@@ -46,13 +43,8 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 		.highmem_pages = high,
 		.last_pkmap = last_pkmap,
 	};
-	struct svm_instance *svm = svm_instance_create(&p);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "%lu pages: %d", nr_pages,
-			       PTR_ERR_OR_ZERO(svm));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, destroy_action, svm));
-	return svm;
+	return svm_kunit_instance(test, &p);
 }
 
 static struct svm_page *alloc_high(struct kunit *test, struct svm_instance *svm)
@@ -695,14 +687,7 @@ static void svm_bounce_exhausted_test(struct kunit *test)
 static char *show(struct kunit *test, struct svm_instance *svm,
 		  int (*fn)(struct seq_file *, struct svm_instance *))
 {
-	struct seq_file m = { };
-
-	m.size = 4 * PAGE_SIZE;
-	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m.buf);
-	KUNIT_EXPECT_EQ(test, fn(&m, svm), 0);
-	KUNIT_EXPECT_LT(test, m.count, m.size);
-	return m.buf;
+	return svm_kunit_show(test, svm, fn, 4 * PAGE_SIZE);
 }
 
 static void svm_highmem_debugfs_test(struct kunit *test)

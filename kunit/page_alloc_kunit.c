@@ -26,17 +26,14 @@
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
 
+#include "svm_kunit.h"
+
 #define NONE	SVM_ZONE_NONE
 
 struct block {
 	struct svm_page *page;
 	unsigned int order;
 };
-
-static void destroy_action(void *svm)
-{
-	svm_instance_destroy(svm);
-}
 
 static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 				   unsigned long dma, unsigned long high,
@@ -51,13 +48,8 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 		.highmem_pages = high,
 		.min_free_kbytes = min_free_kbytes,
 	};
-	struct svm_instance *svm = svm_instance_create(&p);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "%lu pages: %d", nr_pages,
-			       PTR_ERR_OR_ZERO(svm));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, destroy_action, svm));
-	return svm;
+	return svm_kunit_instance(test, &p);
 }
 
 static struct svm_zone *zone_of(struct svm_instance *svm, svm_gfp_t gfp)
@@ -892,14 +884,7 @@ static void svm_concurrent_test(struct kunit *test)
 static char *show(struct kunit *test, struct svm_instance *svm,
 		  int (*fn)(struct seq_file *, struct svm_instance *))
 {
-	struct seq_file m = { };
-
-	m.size = PAGE_SIZE;
-	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m.buf);
-	KUNIT_EXPECT_EQ(test, fn(&m, svm), 0);
-	KUNIT_EXPECT_LT(test, m.count, m.size);
-	return m.buf;
+	return svm_kunit_show(test, svm, fn, PAGE_SIZE);
 }
 
 static void svm_debugfs_formats_test(struct kunit *test)

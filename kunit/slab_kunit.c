@@ -26,10 +26,7 @@
 #include <shadowvm/page.h>
 #include <shadowvm/slab.h>
 
-static void destroy_action(void *svm)
-{
-	svm_instance_destroy(svm);
-}
+#include "svm_kunit.h"
 
 /* An instance with a DMA zone (the default 1/16) and no HIGHMEM. */
 static struct svm_instance *create(struct kunit *test, unsigned long nr_pages)
@@ -42,13 +39,8 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages)
 		.highmem_pages = SVM_ZONE_NONE,
 		.min_free_kbytes = 16,
 	};
-	struct svm_instance *svm = svm_instance_create(&p);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "%lu pages: %d", nr_pages,
-			       PTR_ERR_OR_ZERO(svm));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, destroy_action, svm));
-	return svm;
+	return svm_kunit_instance(test, &p);
 }
 
 static struct svm_kmem_cache *mk_cache(struct kunit *test,
@@ -1005,14 +997,7 @@ static void svm_slab_random_stress_test(struct kunit *test)
 
 static char *show(struct kunit *test, struct svm_instance *svm)
 {
-	struct seq_file m = { };
-
-	m.size = 8 * PAGE_SIZE;
-	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m.buf);
-	KUNIT_EXPECT_EQ(test, svm_slabinfo_show(&m, svm), 0);
-	KUNIT_EXPECT_LT(test, m.count, m.size);
-	return m.buf;
+	return svm_kunit_show(test, svm, svm_slabinfo_show, 8 * PAGE_SIZE);
 }
 
 static const char *find_line(const char *buf, const char *name)

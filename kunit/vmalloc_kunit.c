@@ -18,12 +18,9 @@
 #include <shadowvm/page.h>
 #include <shadowvm/vmalloc.h>
 
-#define NONE	SVM_ZONE_NONE
+#include "svm_kunit.h"
 
-static void destroy_action(void *svm)
-{
-	svm_instance_destroy(svm);
-}
+#define NONE	SVM_ZONE_NONE
 
 static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 				   unsigned long high)
@@ -35,13 +32,8 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 		.nid = numa_node_id(),
 		.highmem_pages = high,
 	};
-	struct svm_instance *svm = svm_instance_create(&p);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(svm), "%lu pages: %d", nr_pages,
-			       PTR_ERR_OR_ZERO(svm));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, destroy_action, svm));
-	return svm;
+	return svm_kunit_instance(test, &p);
 }
 
 /* Free pages of the whole instance, per-CPU lists drained. */
@@ -391,14 +383,7 @@ static void svm_vmalloc_stress_test(struct kunit *test)
 static char *show(struct kunit *test, struct svm_instance *svm,
 		  int (*fn)(struct seq_file *, struct svm_instance *))
 {
-	struct seq_file m = { };
-
-	m.size = PAGE_SIZE;
-	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m.buf);
-	KUNIT_EXPECT_EQ(test, fn(&m, svm), 0);
-	KUNIT_EXPECT_LT(test, m.count, m.size);
-	return m.buf;
+	return svm_kunit_show(test, svm, fn, PAGE_SIZE);
 }
 
 static void svm_vmallocinfo_test(struct kunit *test)

@@ -186,3 +186,34 @@ int svm_bench_print(const char *name, unsigned long iters, unsigned int reps)
 	       (double)shadow / native, shadow, native, unit);
 	return 0;
 }
+
+int svm_trace_run(const char *events, const char *shell)
+{
+	char cmd[1024];
+	int ret;
+
+	snprintf(cmd, sizeof(cmd),
+		 "trace-cmd record -q %s -o %s sh -c '%s' > %s 2>&1",
+		 events, SVM_TRACE_DAT, shell, SVM_TRACE_LOG);
+	ret = system(cmd);
+	if (ret)
+		return ret;
+	snprintf(cmd, sizeof(cmd), "trace-cmd report -i %s > %s 2>> %s",
+		 SVM_TRACE_DAT, SVM_TRACE_REPORT, SVM_TRACE_LOG);
+	return system(cmd);
+}
+
+long svm_trace_count(const char *event, const char *also)
+{
+	char line[1024];
+	long n = 0;
+	FILE *f = fopen(SVM_TRACE_REPORT, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, event) && (!also || strstr(line, also)))
+			n++;
+	fclose(f);
+	return n;
+}

@@ -46,6 +46,18 @@ int svm_bench_cmd(const char *cmd, char *res, size_t len);
  * Returns 0 or -errno.
  */
 int svm_bench_print(const char *name, unsigned long iters, unsigned int reps);
+/* Where svm_trace_run() keeps its data, report and log. */
+#define SVM_TRACE_DAT		"/tmp/svm-trace.dat"
+#define SVM_TRACE_REPORT	"/tmp/svm-trace.txt"
+#define SVM_TRACE_LOG		"/tmp/svm-trace.log"
+/*
+ * Records trace-cmd @events (e.g. "-e shadowvm") while `sh -c @shell` runs,
+ * then writes the text report; returns 0 or the failing command's status
+ * (its output is in SVM_TRACE_LOG).
+ */
+int svm_trace_run(const char *events, const char *shell);
+/* Lines of the last report holding @event and, unless NULL, @also. */
+long svm_trace_count(const char *event, const char *also);
 /* Free memory after an unload must be within this of the baseline. */
 #define SVM_MEMFREE_TOLERANCE_KB (2 * 1024)
 

@@ -26,45 +26,8 @@
 /* cache_cache and 11 sizes caches, each with a DMA twin */
 #define CACHES	23
 
-#define DAT	"/tmp/svm-slab-trace.dat"
-#define REPORT	"/tmp/svm-slab-trace.txt"
-#define LOG	"/tmp/svm-slab-trace.log"
-
 #define CACHE_EVENTS "-e shadowvm:svm_kmem_cache_alloc -e shadowvm:svm_kmem_cache_free"
 #define GROW_EVENTS "-e shadowvm:svm_slab_grow -e shadowvm:svm_slab_shrink"
-
-/* Records @events while @shell runs, then writes the report. */
-static int run_traced(const char *events, const char *shell)
-{
-	char cmd[768];
-	int ret;
-
-	snprintf(cmd, sizeof(cmd),
-		 "trace-cmd record -q %s -o %s sh -c '%s' > %s 2>&1",
-		 events, DAT, shell, LOG);
-	ret = system(cmd);
-	if (ret)
-		return ret;
-	snprintf(cmd, sizeof(cmd), "trace-cmd report -i %s > %s 2>> %s",
-		 DAT, REPORT, LOG);
-	return system(cmd);
-}
-
-/* Lines of the report holding @event and @also. */
-static long count_events(const char *event, const char *also)
-{
-	char line[1024];
-	long n = 0;
-	FILE *f = fopen(REPORT, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, event) && (!also || strstr(line, also)))
-			n++;
-	fclose(f);
-	return n;
-}
 
 struct slabline {
 	char name[64];
@@ -214,27 +177,27 @@ TEST_F(slab, grow_and_reap)
 /* The slab events fire with the fields Documentation/slab.rst lists. */
 TEST_F(slab, tracepoints)
 {
-	ASSERT_EQ(0, run_traced("-e shadowvm:svm_kmalloc -e shadowvm:svm_kfree",
+	ASSERT_EQ(0, svm_trace_run("-e shadowvm:svm_kmalloc -e shadowvm:svm_kfree",
 				"echo kmalloc_256 50 1 > " DIR "bench"));
 	/* a warm-up repetition and one counted: 100 of each */
-	EXPECT_EQ(100, count_events("svm_kmalloc:",
+	EXPECT_EQ(100, svm_trace_count("svm_kmalloc:",
 				    "cache=size-256 bytes_req=256 bytes_alloc=256"));
-	EXPECT_EQ(100, count_events("svm_kfree:",
+	EXPECT_EQ(100, svm_trace_count("svm_kfree:",
 				    "cache=size-256 bytes_alloc=256"));
 
-	ASSERT_EQ(0, run_traced(CACHE_EVENTS " " GROW_EVENTS,
+	ASSERT_EQ(0, svm_trace_run(CACHE_EVENTS " " GROW_EVENTS,
 				"echo slab_64 50 1 > " DIR "bench"));
 	/* each repetition: one warm-up operation and 50 */
-	EXPECT_EQ(102, count_events("svm_kmem_cache_alloc:",
+	EXPECT_EQ(102, svm_trace_count("svm_kmem_cache_alloc:",
 				    "cache=bench-64 bytes=64"));
-	EXPECT_EQ(102, count_events("svm_kmem_cache_free:", "cache=bench-64"));
+	EXPECT_EQ(102, svm_trace_count("svm_kmem_cache_free:", "cache=bench-64"));
 	/* a cache per repetition: one slab made and freed by destroy */
-	EXPECT_EQ(2, count_events("svm_slab_grow:", "cache=bench-64"));
-	EXPECT_EQ(2, count_events("svm_slab_shrink:", "cache=bench-64"));
+	EXPECT_EQ(2, svm_trace_count("svm_slab_grow:", "cache=bench-64"));
+	EXPECT_EQ(2, svm_trace_count("svm_slab_shrink:", "cache=bench-64"));
 
-	ASSERT_EQ(0, run_traced("-e shadowvm:svm_slab_reap",
+	ASSERT_EQ(0, svm_trace_run("-e shadowvm:svm_slab_reap",
 				"echo 100 > " DIR "slab_reap"));
-	EXPECT_GE(count_events("svm_slab_reap:", "cache=size-"), 1);
+	EXPECT_GE(svm_trace_count("svm_slab_reap:", "cache=size-"), 1);
 }
 
 TEST_HARNESS_MAIN

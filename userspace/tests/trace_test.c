@@ -18,44 +18,13 @@
 #include "svm_test.h"
 
 #define BENCH	"/sys/kernel/debug/shadowvm/shadowvm/bench"
-#define DAT	"/tmp/svm-trace.dat"
-#define REPORT	"/tmp/svm-trace.txt"
-#define LOG	"/tmp/svm-trace.log"
-
-/*
- * Records @events while one bench command runs, then writes the report.
- * Returns 0, or the failing command's status (its output is in LOG).
- */
-static int run_traced(const char *events, const char *bench_cmd)
+/* `echo @cmd > bench` as a shell command for svm_trace_run(). */
+static int trace_bench(const char *events, const char *cmd)
 {
-	char cmd[512];
-	int ret;
+	char shell[256];
 
-	snprintf(cmd, sizeof(cmd),
-		 "trace-cmd record -q %s -o %s sh -c 'echo %s > %s' > %s 2>&1",
-		 events, DAT, bench_cmd, BENCH, LOG);
-	ret = system(cmd);
-	if (ret)
-		return ret;
-	snprintf(cmd, sizeof(cmd), "trace-cmd report -i %s > %s 2>> %s",
-		 DAT, REPORT, LOG);
-	return system(cmd);
-}
-
-/* Lines of the report holding @event and every string of @also. */
-static long count_events(const char *event, const char *also)
-{
-	char line[1024];
-	long n = 0;
-	FILE *f = fopen(REPORT, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, event) && (!also || strstr(line, also)))
-			n++;
-	fclose(f);
-	return n;
+	snprintf(shell, sizeof(shell), "echo %s > %s", cmd, SVM_BENCH_FILE);
+	return svm_trace_run(events, shell);
 }
 
 FIXTURE(trace) {
@@ -65,8 +34,8 @@ FIXTURE_SETUP(trace)
 {
 	ASSERT_FALSE(svm_loaded());
 	ASSERT_EQ(0, svm_load("mem=16M"));
-	unlink(DAT);
-	unlink(REPORT);
+	unlink(SVM_TRACE_DAT);
+	unlink(SVM_TRACE_REPORT);
 }
 
 FIXTURE_TEARDOWN(trace)
@@ -83,24 +52,24 @@ TEST_F(trace, alloc_free_burst)
 {
 	long allocs, frees;
 
-	ASSERT_EQ(0, run_traced("-e shadowvm", "buddy_order0 200 1"));
+	ASSERT_EQ(0, trace_bench("-e shadowvm", "buddy_order0 200 1"));
 
-	allocs = count_events("svm_page_alloc:", "order=0");
-	frees = count_events("svm_page_free:", "order=0");
+	allocs = svm_trace_count("svm_page_alloc:", "order=0");
+	frees = svm_trace_count("svm_page_free:", "order=0");
 	EXPECT_EQ(400, allocs);
 	EXPECT_EQ(400, frees);
-	EXPECT_EQ(allocs, count_events("svm_page_alloc:", "shadowvm zone="));
-	EXPECT_EQ(0, count_events("svm_page_alloc_fail:", NULL));
+	EXPECT_EQ(allocs, svm_trace_count("svm_page_alloc:", "shadowvm zone="));
+	EXPECT_EQ(0, svm_trace_count("svm_page_alloc_fail:", NULL));
 }
 
 /* Order-3 blocks: the events carry the order asked for. */
 TEST_F(trace, order3)
 {
-	ASSERT_EQ(0, run_traced("-e shadowvm:svm_page_alloc -e shadowvm:svm_page_free",
+	ASSERT_EQ(0, trace_bench("-e shadowvm:svm_page_alloc -e shadowvm:svm_page_free",
 			    "buddy_order3 50 2"));
-	EXPECT_EQ(150, count_events("svm_page_alloc:", "order=3"));
-	EXPECT_EQ(150, count_events("svm_page_free:", "order=3"));
-	EXPECT_EQ(0, count_events("svm_page_alloc:", "order=0"));
+	EXPECT_EQ(150, svm_trace_count("svm_page_alloc:", "order=3"));
+	EXPECT_EQ(150, svm_trace_count("svm_page_free:", "order=3"));
+	EXPECT_EQ(0, svm_trace_count("svm_page_alloc:", "order=0"));
 }
 
 TEST_HARNESS_MAIN
