@@ -68,6 +68,29 @@ echo fragmentation >&4
 cat <&4 | tr ' ' '\n' | sed -n 's/^\(grouped:\|mixed:\)$/\1/p; s/^\(max_free_order\|free_in_pageblocks\)=/   &/p' | paste -sd ' ' | sed 's/ mixed:/\nmixed:/'
 exec 4>&-
 
+say "the slab allocator: 200 kmalloc(256)+kfree, then $D/slabinfo (2.1 layout)"
+exec 4<> $D/bench
+echo "kmalloc_256 100 1" >&4
+cat <&4
+exec 4>&-
+awk 'NR <= 2 || / size-256 / || /^size-256 /' $D/slabinfo | cut -c1-140
+
+say "emulated high memory: kmap of HIGHMEM pages through the pkmap window"
+for c in "kmap_high 2000 3" "kmap_atomic 500 3"; do
+	exec 4<> $D/bench
+	echo "$c" >&4
+	cat <&4
+	exec 4>&-
+done
+grep -E '^(kmaps|kmap_waits|pkmap_flushes|atomic_maps) ' $D/highmem | paste -sd ' '
+head -n 1 $D/pkmap; tail -n 1 $D/pkmap
+
+say "vmalloc: 16 KiB areas from shadow pages, against the kernel's vmalloc"
+exec 4<> $D/bench
+echo "vmalloc_16k 500 3" >&4
+cat <&4
+exec 4>&-
+
 say "rmmod while /dev/shadowvm is open is refused"
 exec 3< /dev/shadowvm
 rmmod shadowvm && { echo "unexpected: rmmod succeeded"; exit 1; }
