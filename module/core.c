@@ -21,8 +21,10 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
+#include <shadowvm/object.h>
 #include <shadowvm/slab.h>
 #include <shadowvm/vmalloc.h>
 
@@ -168,7 +170,9 @@ static int svm_reserve(struct svm_instance *svm, const struct svm_params *p)
  * reserves the pkmap window (svm_highmem_init()), sets up the slab
  * allocator's cache chain (svm_slab_init(), which takes no shadow page
  * until a cache grows) and reserves the vmalloc window
- * (svm_vmalloc_init()).
+ * (svm_vmalloc_init()), then the page-cache state (svm_filemap_init())
+ * and the default object (svm_object_init(); the module must have
+ * mounted the objects' filesystem with svm_object_fs_init()).
  *
  * Context: process context; may sleep.
  * Return: the new instance, or ERR_PTR(-EINVAL) for a zero size, zone
@@ -208,7 +212,13 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 		ret = svm_slab_init(svm);
 	if (!ret)
 		ret = svm_vmalloc_init(svm);
+	if (!ret)
+		ret = svm_filemap_init(svm);
+	if (!ret)
+		ret = svm_object_init(svm);
 	if (ret) {
+		svm_object_exit(svm);
+		svm_filemap_exit(svm);
 		svm_vmalloc_exit(svm);
 		svm_highmem_exit(svm);
 		svm_slab_exit(svm);
@@ -224,7 +234,9 @@ EXPORT_SYMBOL_IF_KUNIT(svm_instance_create);
 
 /**
  * svm_instance_destroy() - give an instance's RAM back and free it
- * @svm: instance from svm_instance_create(); NULL or an error is ignored
+ * @svm: instance from svm_instance_create(); NULL or an error is ignored.
+ *       Only the default object may be left: descriptors and private
+ *       objects must be gone.
  *
  * Context: process context; may sleep.
  */
@@ -232,6 +244,8 @@ void svm_instance_destroy(struct svm_instance *svm)
 {
 	if (IS_ERR_OR_NULL(svm))
 		return;
+	svm_object_exit(svm);
+	svm_filemap_exit(svm);
 	svm_vmalloc_exit(svm);
 	svm_highmem_exit(svm);
 	svm_slab_exit(svm);

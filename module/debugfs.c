@@ -18,6 +18,7 @@
 #include <shadowvm/bench.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
+#include <shadowvm/filemap.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
@@ -540,6 +541,7 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 	svm_highmem_debugfs_create(svm, dir);
 	svm_vmalloc_debugfs_create(svm, dir);
 	svm_slab_debugfs_create(svm, dir);
+	svm_filemap_debugfs_create(svm, dir);
 	return dir;
 }
 

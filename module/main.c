@@ -22,6 +22,7 @@
 #include <shadowvm/debugfs.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
+#include <shadowvm/object.h>
 
 static char *mem = "64M";
 module_param(mem, charp, 0444);
@@ -102,18 +103,31 @@ static long svm_ioctl_get_info(struct svm_instance *svm, void __user *arg)
 static long svm_unlocked_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
-	struct svm_device *dev = file_to_dev(file);
-
 	switch (cmd) {
 	case SHADOWVM_IOC_GET_INFO:
-		return svm_ioctl_get_info(dev->svm, (void __user *)arg);
+		return svm_ioctl_get_info(svm_file_instance(file),
+					  (void __user *)arg);
 	default:
-		return -ENOTTY;
+		return svm_file_ioctl(file, cmd, (void __user *)arg);
 	}
+}
+
+/* misc_open() left the miscdevice in private_data; objects take it over. */
+static int svm_open(struct inode *inode, struct file *file)
+{
+	return svm_file_open(file_to_dev(file)->svm, file);
+}
+
+static int svm_release(struct inode *inode, struct file *file)
+{
+	return svm_file_release(file);
 }
 
 static const struct file_operations svm_fops = {
 	.owner = THIS_MODULE,
+	.open = svm_open,
+	.release = svm_release,
+	.mmap = svm_file_mmap,
 	.unlocked_ioctl = svm_unlocked_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -222,10 +236,16 @@ static int __init svm_init(void)
 	if (ret)
 		return ret;
 
+	ret = svm_object_fs_init();
+	if (ret) {
+		pr_err("cannot mount the objects' filesystem: %d\n", ret);
+		return ret;
+	}
 	svm = svm_instance_create(&params);
 	if (IS_ERR(svm)) {
 		pr_err("cannot reserve mem=%s (%lu pages): %ld\n", mem,
 		       params.nr_pages, PTR_ERR(svm));
+		svm_object_fs_exit();
 		return PTR_ERR(svm);
 	}
 	svm_dev.svm = svm;
@@ -244,6 +264,7 @@ static int __init svm_init(void)
 		pr_err("cannot register /dev/%s: %d\n", KBUILD_MODNAME, ret);
 		debugfs_remove(svm_debugfs_root);
 		svm_instance_destroy(svm);
+		svm_object_fs_exit();
 		return ret;
 	}
 
@@ -260,6 +281,7 @@ static void __exit svm_exit(void)
 	svm_debugfs_remove(svm_dev.debugfs);
 	debugfs_remove(svm_debugfs_root);
 	svm_instance_destroy(svm_dev.svm);
+	svm_object_fs_exit();
 	pr_info("released %lu pages\n", pages);
 }
 

@@ -16,7 +16,9 @@
 #include <linux/types.h>
 
 struct svm_page;
+struct svm_filemap;
 struct svm_highmem;
+struct svm_objects;
 struct svm_pglist_data;
 struct svm_slab_state;
 struct svm_vmalloc;
@@ -100,6 +102,8 @@ struct svm_params {
  * @slab: the slab allocator: cache chain, cache_cache, sizes caches
  * @highmem: emulated high memory: pkmap and atomic windows, bounce pool
  * @vmalloc: the vmalloc arena and its areas
+ * @filemap: page-cache state: LRU list, vmstat counters
+ * @objects: the default object (see include/shadowvm/object.h)
  */
 struct svm_instance {
 	char name[32];
@@ -125,6 +129,8 @@ struct svm_instance {
 	struct svm_slab_state *slab;
 	struct svm_highmem *highmem;
 	struct svm_vmalloc *vmalloc;
+	struct svm_filemap *filemap;
+	struct svm_objects *objects;
 };
 
 struct svm_instance *svm_instance_create(const struct svm_params *params);

@@ -8,9 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/shadowvm.h>
 
 #include "svm_test.h"
 
@@ -216,4 +220,73 @@ long svm_trace_count(const char *event, const char *also)
 			n++;
 	fclose(f);
 	return n;
+}
+
+long long spaced_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ' ')
+			return strtoll(p + klen + 1, NULL, 0);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+long long svm_vmstat(const char *key)
+{
+	static char buf[8192];
+
+	if (read_file(SVM_VMSTAT_FILE, buf, sizeof(buf)) < 0)
+		return -1;
+	return spaced_value(buf, key);
+}
+
+int svm_object_open(int flags, int private, unsigned long long size)
+{
+	int fd = open("/dev/shadowvm", flags | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	if ((private && ioctl(fd, SHADOWVM_IOC_NEW_OBJECT, 0)) ||
+	    (size && ioctl(fd, SHADOWVM_IOC_SET_SIZE, &size))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+void svm_bench_report(const char *name, double shadow, double native,
+		      const char *unit)
+{
+	printf("BENCH %s ratio=%.3f shadow=%.0f native=%.0f unit=%s\n", name,
+	       native > 0 ? shadow / native : 0.0, shadow, native, unit);
+	fflush(stdout);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double svm_median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double svm_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

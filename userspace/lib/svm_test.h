@@ -58,6 +58,28 @@ int svm_bench_print(const char *name, unsigned long iters, unsigned int reps);
 int svm_trace_run(const char *events, const char *shell);
 /* Lines of the last report holding @event and, unless NULL, @also. */
 long svm_trace_count(const char *event, const char *also);
+/* The value of "key value" in a /proc/vmstat-style text, or -1. */
+long long spaced_value(const char *text, const char *key);
+/* The module instance's debugfs vmstat file. */
+#define SVM_VMSTAT_FILE "/sys/kernel/debug/shadowvm/shadowvm/vmstat"
+/* One counter of SVM_VMSTAT_FILE, or -1. */
+long long svm_vmstat(const char *key);
+/*
+ * Opens /dev/shadowvm with @flags; with @private, turns the descriptor into
+ * a new private object; with @size non-zero, sets the object's size.
+ * Returns the descriptor or -errno.
+ */
+int svm_object_open(int flags, int private, unsigned long long size);
+/*
+ * Prints a throughput figure measured in userspace (higher is better):
+ *   BENCH <name> ratio=<shadow/native> shadow=<n> native=<n> unit=<unit>
+ */
+void svm_bench_report(const char *name, double shadow, double native,
+		      const char *unit);
+/* Median of @n values (sorts @v). */
+double svm_median(double *v, int n);
+/* Monotonic clock in seconds. */
+double svm_now(void);
 /* Free memory after an unload must be within this of the baseline. */
 #define SVM_MEMFREE_TOLERANCE_KB (2 * 1024)
 

@@ -455,6 +455,91 @@ TRACE_EVENT(svm_vmalloc_purge,
 		  __entry->areas, __entry->pages)
 );
 
+/**
+ * svm_fault - a fault on a /dev/shadowvm mapping was handled
+ * @instance: instance name
+ * @object: the object's id (inode number)
+ * @address: faulting user address, page aligned
+ * @index: page index in the object
+ * @write: 1 for a write fault
+ * @major: 1 when the page had to be allocated, 0 when found in the cache
+ * @result: the vm_fault_t returned (0x100 NOPAGE, 0x2 SIGBUS, 0x200 LOCKED)
+ */
+TRACE_EVENT(svm_fault,
+	TP_PROTO(const char *instance, unsigned long object,
+		 unsigned long address, unsigned long index, unsigned int write,
+		 unsigned int major, unsigned int result),
+	TP_ARGS(instance, object, address, index, write, major, result),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned long, object)
+		__field(unsigned long, address)
+		__field(unsigned long, index)
+		__field(unsigned int, write)
+		__field(unsigned int, major)
+		__field(unsigned int, result)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->object = object;
+		__entry->address = address;
+		__entry->index = index;
+		__entry->write = write;
+		__entry->major = major;
+		__entry->result = result;
+	),
+	TP_printk("%s object=%lu address=%#lx index=%lu write=%u major=%u result=%#x",
+		  __get_str(instance), __entry->object, __entry->address,
+		  __entry->index, __entry->write, __entry->major,
+		  __entry->result)
+);
+
+DECLARE_EVENT_CLASS(svm_page_cache,
+	TP_PROTO(const char *instance, unsigned long object,
+		 unsigned long index, unsigned long pfn),
+	TP_ARGS(instance, object, index, pfn),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned long, object)
+		__field(unsigned long, index)
+		__field(unsigned long, pfn)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->object = object;
+		__entry->index = index;
+		__entry->pfn = pfn;
+	),
+	TP_printk("%s object=%lu index=%lu pfn=%#lx", __get_str(instance),
+		  __entry->object, __entry->index, __entry->pfn)
+);
+
+/**
+ * svm_page_cache_add - a page entered an object's page cache
+ * @instance: instance name
+ * @object: the object's id (inode number)
+ * @index: page index in the object
+ * @pfn: shadow pfn of the page
+ */
+DEFINE_EVENT(svm_page_cache, svm_page_cache_add,
+	TP_PROTO(const char *instance, unsigned long object,
+		 unsigned long index, unsigned long pfn),
+	TP_ARGS(instance, object, index, pfn)
+);
+
+/**
+ * svm_page_cache_delete - a page left an object's page cache
+ * @instance: instance name
+ * @object: the object's id (inode number)
+ * @index: page index in the object
+ * @pfn: shadow pfn of the page
+ */
+DEFINE_EVENT(svm_page_cache, svm_page_cache_delete,
+	TP_PROTO(const char *instance, unsigned long object,
+		 unsigned long index, unsigned long pfn),
+	TP_ARGS(instance, object, index, pfn)
+);
+
 #endif /* _TRACE_SHADOWVM_H */
 
 /* This part must be outside the header guard. */

@@ -12,7 +12,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define SHADOWVM_ABI_VERSION	1
+#define SHADOWVM_ABI_VERSION	2
 
 /* ioctl magic; 'S' 0xa0-0xaf is unused in ioctl-number.rst. */
 #define SHADOWVM_IOC_MAGIC	'S'
@@ -36,5 +36,52 @@ struct shadowvm_info {
 };
 
 #define SHADOWVM_IOC_GET_INFO	_IOR(SHADOWVM_IOC_MAGIC, 0xa0, struct shadowvm_info)
+
+/*
+ * Objects (ABI version 2, see Documentation/uapi.rst). Every open() of
+ * /dev/shadowvm starts on the default object, shared by all opens;
+ * SHADOWVM_IOC_NEW_OBJECT turns the descriptor into a new private object.
+ * mmap() maps the descriptor's object (MAP_SHARED only).
+ */
+
+/* Object flags in struct shadowvm_object_stats. */
+#define SHADOWVM_OBJ_PRIVATE	(1U << 0)	/* made by SHADOWVM_IOC_NEW_OBJECT */
+
+/**
+ * struct shadowvm_object_stats - what SHADOWVM_IOC_GET_STATS returns
+ * @size: object size in bytes
+ * @resident_pages: pages of the object in the shadow page cache
+ * @dirty_pages: resident pages written through a mapping
+ * @swapped_pages: pages of the object in shadow swap (0 until swap exists)
+ * @minor_faults: faults that found their page in the page cache
+ * @major_faults: faults that had to allocate (later: read) their page
+ * @write_faults: first writes to a mapped clean page (page_mkwrite)
+ * @sigbus_faults: faults answered with SIGBUS (beyond size, no memory)
+ * @flags: SHADOWVM_OBJ_* flags
+ * @__reserved: zero; room for later fields
+ */
+struct shadowvm_object_stats {
+	__u64 size;
+	__u64 resident_pages;
+	__u64 dirty_pages;
+	__u64 swapped_pages;
+	__u64 minor_faults;
+	__u64 major_faults;
+	__u64 write_faults;
+	__u64 sigbus_faults;
+	__u32 flags;
+	__u32 __reserved[7];
+};
+
+/* Turn this descriptor into a new, empty, private object (no argument). */
+#define SHADOWVM_IOC_NEW_OBJECT	_IO(SHADOWVM_IOC_MAGIC, 0xa1)
+/* Set the object's size in bytes (a multiple of the page size). */
+#define SHADOWVM_IOC_SET_SIZE	_IOW(SHADOWVM_IOC_MAGIC, 0xa2, __u64)
+/* Get the object's size in bytes. */
+#define SHADOWVM_IOC_GET_SIZE	_IOR(SHADOWVM_IOC_MAGIC, 0xa3, __u64)
+/* Get the object's statistics. */
+#define SHADOWVM_IOC_GET_STATS	_IOR(SHADOWVM_IOC_MAGIC, 0xa4, struct shadowvm_object_stats)
+/* Drop the object's clean, unmapped pages from the page cache (no argument). */
+#define SHADOWVM_IOC_DROP_CLEAN	_IO(SHADOWVM_IOC_MAGIC, 0xa5)
 
 #endif /* _UAPI_LINUX_SHADOWVM_H */

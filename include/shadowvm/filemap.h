@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shadowvm page cache: which shadow page holds page <index> of an object
+ * (the book, chapter 10; 6.12's mm/filemap.c). See Documentation/fault.rst.
+ *
+ * Each object has a struct svm_address_space whose xarray maps a page
+ * index to its shadow page. The cache holds one reference on every page
+ * in it; lookups take one more for their caller. New pages go onto the
+ * instance's inactive list, which the reclaim issue will age.
+ */
+#ifndef _SHADOWVM_FILEMAP_H
+#define _SHADOWVM_FILEMAP_H
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct dentry;
+struct seq_file;
+struct svm_instance;
+struct svm_page;
+
+/* Largest number of pages of one object: svm_page.index is 32 bits. */
+#define SVM_MAX_FILE_PAGES	BIT_ULL(32)
+
+/**
+ * struct svm_address_space - the page cache of one object
+ * @svm: the instance the pages come from
+ * @i_pages: page index -> struct svm_page *; its xa_lock serialises
+ *           insertions, deletions and lookups that take a reference
+ * @nrpages: pages in @i_pages
+ * @nrdirty: pages in @i_pages with SVM_PG_dirty
+ * @id: number shown in tracepoints (the object's inode number)
+ */
+struct svm_address_space {
+	struct svm_instance *svm;
+	struct xarray i_pages;
+	atomic_long_t nrpages;
+	atomic_long_t nrdirty;
+	unsigned long id;
+};
+
+/**
+ * enum svm_vm_event - instance-wide counters shown in debugfs "vmstat"
+ * @SVM_PGFAULT: calls into the fault handlers (.fault and .page_mkwrite)
+ * @SVM_PGMAJFAULT: faults that had to allocate their page
+ * @SVM_PGFAULT_NOMEM: faults answered with SIGBUS for lack of shadow memory
+ * @SVM_PGCACHE_ADD: pages inserted into a page cache
+ * @SVM_PGCACHE_DELETE: pages removed from a page cache
+ * @SVM_PGCACHE_LEAK: pages not given back because the kernel still held
+ *                    their real page (should stay 0)
+ * @SVM_NR_VM_EVENTS: number of counters
+ */
+enum svm_vm_event {
+	SVM_PGFAULT,
+	SVM_PGMAJFAULT,
+	SVM_PGFAULT_NOMEM,
+	SVM_PGCACHE_ADD,
+	SVM_PGCACHE_DELETE,
+	SVM_PGCACHE_LEAK,
+	SVM_NR_VM_EVENTS,
+};
+
+/**
+ * struct svm_filemap - page-cache state of an instance
+ * @lru_lock: protects @inactive_list and @active_list (the book's
+ *            pagemap_lru_lock)
+ * @inactive_list: page-cache pages, newest first
+ * @active_list: empty until the reclaim issue promotes pages
+ * @nr_file_pages: pages in all the instance's page caches
+ * @nr_dirty: dirty pages in them
+ * @events: the enum svm_vm_event counters
+ */
+struct svm_filemap {
+	spinlock_t lru_lock;	/* the LRU lists */
+	struct list_head inactive_list;
+	struct list_head active_list;
+	atomic_long_t nr_file_pages;
+	atomic_long_t nr_dirty;
+	atomic_long_t events[SVM_NR_VM_EVENTS];
+};
+
+int svm_filemap_init(struct svm_instance *svm);
+void svm_filemap_exit(struct svm_instance *svm);
+void svm_count_vm_event(struct svm_instance *svm, enum svm_vm_event ev);
+unsigned long svm_vm_event(struct svm_instance *svm, enum svm_vm_event ev);
+
+void svm_address_space_init(struct svm_address_space *as,
+			    struct svm_instance *svm, unsigned long id);
+void svm_address_space_destroy(struct svm_address_space *as);
+
+void svm_lock_page(struct svm_page *page);
+bool svm_trylock_page(struct svm_page *page);
+void svm_unlock_page(struct svm_page *page);
+void svm_wait_on_page_locked(struct svm_page *page);
+
+struct svm_page *svm_find_get_page(struct svm_address_space *as, u32 index);
+int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
+			  u32 index);
+struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
+					 u32 index, bool *created);
+void svm_put_page(struct svm_instance *svm, struct svm_page *page);
+bool svm_mark_page_dirty(struct svm_address_space *as, struct svm_page *page);
+unsigned long svm_truncate_pages(struct svm_address_space *as, u64 start);
+unsigned long svm_drop_clean_pages(struct svm_address_space *as);
+
+int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm);
+void svm_filemap_debugfs_create(struct svm_instance *svm, struct dentry *dir);
+
+#endif /* _SHADOWVM_FILEMAP_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shadowvm objects: what /dev/shadowvm's descriptors map. Each object is a
+ * page cache (include/shadowvm/filemap.h), a size and an anonymous inode
+ * whose address_space collects the VMAs mapping the object, so that
+ * unmap_mapping_range() reaches exactly this object's mappings. See
+ * Documentation/uapi.rst and Documentation/fault.rst.
+ */
+#ifndef _SHADOWVM_OBJECT_H
+#define _SHADOWVM_OBJECT_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+
+#include <shadowvm/filemap.h>
+
+struct file;
+struct inode;
+struct svm_instance;
+
+/**
+ * struct svm_object - one object of shadow memory
+ * @ref: holders: the instance (default object), each descriptor using it
+ * @svm: the instance
+ * @inode: anonymous inode; descriptors set f_mapping to its i_mapping
+ * @as: the page cache
+ * @lock: faults take it shared; size changes, dropping pages and release
+ *        take it exclusive, so a page is never mapped after it left the
+ *        cache (the kernel's invalidate_lock)
+ * @size: bytes, a multiple of PAGE_SIZE; written under @lock exclusive
+ * @private: made by SHADOWVM_IOC_NEW_OBJECT
+ * @minor_faults: faults that found their page in @as
+ * @major_faults: faults that allocated their page
+ * @write_faults: page_mkwrite calls
+ * @sigbus_faults: faults answered with SIGBUS
+ */
+struct svm_object {
+	struct kref ref;
+	struct svm_instance *svm;
+	struct inode *inode;
+	struct svm_address_space as;
+	struct rw_semaphore lock;
+	u64 size;
+	bool private;
+	atomic_long_t minor_faults;
+	atomic_long_t major_faults;
+	atomic_long_t write_faults;
+	atomic_long_t sigbus_faults;
+};
+
+/**
+ * struct svm_objects - objects state of an instance
+ * @def: the default object every open() starts on
+ */
+struct svm_objects {
+	struct svm_object *def;
+};
+
+int svm_object_fs_init(void);
+void svm_object_fs_exit(void);
+int svm_object_init(struct svm_instance *svm);
+void svm_object_exit(struct svm_instance *svm);
+struct svm_object *svm_object_create(struct svm_instance *svm);
+void svm_object_put(struct svm_object *obj);
+int svm_object_set_size(struct svm_object *obj, u64 size);
+unsigned long svm_object_drop_clean(struct svm_object *obj);
+
+int svm_file_open(struct svm_instance *svm, struct file *file);
+int svm_file_release(struct file *file);
+int svm_file_mmap(struct file *file, struct vm_area_struct *vma);
+long svm_file_ioctl(struct file *file, unsigned int cmd, void __user *arg);
+struct svm_instance *svm_file_instance(struct file *file);
+
+#endif /* _SHADOWVM_OBJECT_H */

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for shadowvm's page cache on private instances: insertion,
+ * lookup, exactly one page per index, the page lock, truncation, dropping
+ * clean pages, zeroed pages, running out of shadow memory, the vmstat
+ * table and object sizes.
+ */
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
+#include <shadowvm/gfp.h>
+#include <shadowvm/highmem.h>
+#include <shadowvm/mmzone.h>
+#include <shadowvm/object.h>
+#include <shadowvm/page.h>
+
+#include "svm_kunit.h"
+
+static struct svm_instance *create(struct kunit *test, unsigned long nr_pages)
+{
+	struct svm_params p = {
+		.name = "kunit-filemap",
+		.nr_pages = nr_pages,
+		.max_order = MAX_PAGE_ORDER,
+		.nid = numa_node_id(),
+	};
+
+	return svm_kunit_instance(test, &p);
+}
+
+static unsigned long free_count(struct svm_instance *svm)
+{
+	struct svm_zone *zone;
+	unsigned long n = 0;
+
+	svm_drain_all_pages(svm);
+	for (zone = svm_next_zone(svm, NULL); zone;
+	     zone = svm_next_zone(svm, zone))
+		n += zone->free_pages;
+	return n;
+}
+
+static bool page_is(struct svm_instance *svm, struct svm_page *page, u8 val)
+{
+	u8 *k = svm_kmap_atomic(svm, page);
+	bool ok = true;
+	unsigned long i;
+
+	for (i = 0; i < PAGE_SIZE; i++)
+		ok &= k[i] == val;
+	svm_kunmap_atomic(svm, k);
+	return ok;
+}
+
+static void page_fill(struct svm_instance *svm, struct svm_page *page, u8 val)
+{
+	void *k = svm_kmap_atomic(svm, page);
+
+	memset(k, val, PAGE_SIZE);
+	svm_kunmap_atomic(svm, k);
+}
+
+/* Insert, look up, refuse a second page at the same index, remove. */
+static void svm_page_cache_add_find_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	unsigned long free0 = free_count(svm);
+	struct svm_address_space as;
+	struct svm_page *page, *found, *other;
+	bool created;
+
+	svm_address_space_init(&as, svm, 1);
+	page = svm_find_or_create_page(&as, 5, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	KUNIT_EXPECT_TRUE(test, created);
+	KUNIT_EXPECT_EQ(test, svm_page_count(page), 2);
+	KUNIT_EXPECT_PTR_EQ(test, page->mapping, &as);
+	KUNIT_EXPECT_EQ(test, page->index, 5);
+	KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_uptodate(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_locked(page));
+	KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 1);
+
+	found = svm_find_or_create_page(&as, 5, &created);
+	KUNIT_EXPECT_FALSE(test, created);
+	KUNIT_EXPECT_PTR_EQ(test, found, page);
+	KUNIT_EXPECT_EQ(test, svm_page_count(page), 3);
+	svm_put_page(svm, found);
+	KUNIT_EXPECT_NULL(test, svm_find_get_page(&as, 4));
+
+	/* A racing inserter loses: its page stays its own. */
+	other = svm_alloc_page(svm, SVM_GFP_HIGHUSER);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	svm_set_page_locked(other);
+	KUNIT_EXPECT_EQ(test, svm_add_to_page_cache(&as, other, 5), -EEXIST);
+	KUNIT_EXPECT_NULL(test, other->mapping);
+	KUNIT_EXPECT_FALSE(test, svm_page_lru(other));
+	KUNIT_EXPECT_EQ(test, svm_page_count(other), 1);
+	svm_clear_page_locked(other);
+	svm_free_page(svm, other);
+
+	svm_put_page(svm, page);
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGCACHE_ADD), 1);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 0);
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGCACHE_DELETE), 1);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
+	svm_address_space_destroy(&as);
+}
+
+static void svm_page_cache_truncate_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	unsigned long free0 = free_count(svm);
+	struct svm_address_space as;
+	struct svm_page *page;
+	bool created;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 2);
+	for (i = 0; i < 10; i++) {
+		page = svm_find_or_create_page(&as, i * 3, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		svm_put_page(svm, page);
+	}
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0 - 10);
+	/* Indexes 12, 15, ... 27 go; 0 ... 9 stay. */
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 10), 6);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 4);
+	KUNIT_EXPECT_NULL(test, svm_find_get_page(&as, 12));
+	page = svm_find_get_page(&as, 9);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	svm_put_page(svm, page);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, SVM_MAX_FILE_PAGES), 0);
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 0);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_file_pages), 0);
+}
+
+static void svm_page_lock_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64);
+	struct svm_page *page = svm_alloc_page(svm, SVM_GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, svm_trylock_page(page));
+	KUNIT_EXPECT_FALSE(test, svm_trylock_page(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_locked(page));
+	svm_unlock_page(page);
+	KUNIT_EXPECT_FALSE(test, svm_page_locked(page));
+	svm_lock_page(page);
+	KUNIT_EXPECT_TRUE(test, svm_page_locked(page));
+	svm_unlock_page(page);
+	svm_wait_on_page_locked(page);
+	svm_free_page(svm, page);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_state), 0);
+}
+
+/* Clean pages go, dirty ones stay; vmstat follows. */
+static void svm_page_cache_drop_clean_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	struct svm_address_space as;
+	struct svm_page *page;
+	bool created;
+	char *text;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 3);
+	for (i = 0; i < 6; i++) {
+		page = svm_find_or_create_page(&as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		if (i < 2) {
+			KUNIT_EXPECT_TRUE(test, svm_mark_page_dirty(&as, page));
+			KUNIT_EXPECT_FALSE(test, svm_mark_page_dirty(&as, page));
+			page_fill(svm, page, 0x5a);
+		}
+		svm_put_page(svm, page);
+	}
+	text = svm_kunit_show(test, svm, svm_vmstat_show, 4096);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_file_pages 6\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_inactive_file 6\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_dirty 2\n"));
+	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(&as), 4);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 2);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 2);
+	page = svm_find_get_page(&as, 1);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0x5a));
+	svm_put_page(svm, page);
+	svm_address_space_destroy(&as);
+	text = svm_kunit_show(test, svm, svm_vmstat_show, 4096);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_file_pages 0\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_dirty 0\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npgcache_leak 0\n"));
+}
+
+/* A page dirtied and freed comes back zeroed. */
+static void svm_page_cache_zeroed_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64);
+	struct svm_address_space as;
+	struct svm_page *page;
+	bool created;
+	int round;
+
+	svm_address_space_init(&as, svm, 4);
+	for (round = 0; round < 8; round++) {
+		page = svm_find_or_create_page(&as, round, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0));
+		page_fill(svm, page, 0xff);
+		svm_put_page(svm, page);
+		KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
+	}
+	svm_address_space_destroy(&as);
+}
+
+/* The allocator running dry is an error, not a crash; all comes back. */
+static void svm_page_cache_nomem_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64);
+	unsigned long free0 = free_count(svm);
+	struct svm_address_space as;
+	struct svm_page *page;
+	bool created;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 5);
+	for (i = 0; i < 64; i++) {
+		page = svm_find_or_create_page(&as, i, &created);
+		if (IS_ERR(page))
+			break;
+		svm_put_page(svm, page);
+	}
+	/* The watermarks keep some pages back; the rest was handed out. */
+	KUNIT_EXPECT_LT(test, i, 64);
+	KUNIT_EXPECT_GT(test, i, 0);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0 - i);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(page), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), i);
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
+}
+
+static void svm_object_size_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64);
+	struct svm_object *obj = svm_object_create(svm);
+	struct svm_page *page;
+	bool created;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(obj));
+	KUNIT_EXPECT_EQ(test, obj->size, 0);
+	KUNIT_EXPECT_EQ(test, svm_object_set_size(obj, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, svm_object_set_size(obj, (SVM_MAX_FILE_PAGES + 1)
+						  << PAGE_SHIFT), -EINVAL);
+	KUNIT_EXPECT_EQ(test, svm_object_set_size(obj, SVM_MAX_FILE_PAGES
+						  << PAGE_SHIFT), 0);
+	KUNIT_EXPECT_EQ(test, svm_object_set_size(obj, 4 * PAGE_SIZE), 0);
+	page = svm_find_or_create_page(&obj->as, 3, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	svm_put_page(svm, page);
+	KUNIT_EXPECT_EQ(test, svm_object_drop_clean(obj), 1);
+	page = svm_find_or_create_page(&obj->as, 3, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	svm_put_page(svm, page);
+	KUNIT_EXPECT_EQ(test, svm_object_set_size(obj, 3 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&obj->as.nrpages), 0);
+	svm_object_put(obj);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_file_pages), 0);
+}
+
+static struct kunit_case svm_filemap_cases[] = {
+	KUNIT_CASE(svm_page_cache_add_find_test),
+	KUNIT_CASE(svm_page_cache_truncate_test),
+	KUNIT_CASE(svm_page_lock_test),
+	KUNIT_CASE(svm_page_cache_drop_clean_test),
+	KUNIT_CASE(svm_page_cache_zeroed_test),
+	KUNIT_CASE(svm_page_cache_nomem_test),
+	KUNIT_CASE(svm_object_size_test),
+	{}
+};
+
+static struct kunit_suite svm_filemap_suite = {
+	.name = "shadowvm_filemap",
+	.test_cases = svm_filemap_cases,
+};
+
+kunit_test_suites(&svm_filemap_suite);

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowvm objects, the file side of /dev/shadowvm and its mappings: the
+ * vm_operations whose .fault allocates (demand allocation) or finds (page
+ * cache) the shadow page for an address and maps its real page with
+ * vm_insert_page(). See Documentation/fault.rst and Documentation/uapi.rst.
+ *
+ * Lifetimes: the instance holds the default object; every descriptor holds
+ * the object it uses; a mapping holds its file (the kernel does that), so
+ * an object lives until its last descriptor and mapping are gone, and the
+ * module cannot be unloaded while anything is mapped.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/mm.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/pagemap.h>
+#include <linux/pseudo_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include <uapi/linux/shadowvm.h>
+#include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
+#include <shadowvm/object.h>
+#include <shadowvm/page.h>
+#include <trace/events/shadowvm.h>
+
+/* "SVMO": magic of the pseudo filesystem holding the objects' inodes. */
+#define SVM_OBJECT_FS_MAGIC	0x53564d4f
+
+static int svm_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, SVM_OBJECT_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/*
+ * No .owner: the module keeps a mount of it while loaded, which would
+ * otherwise pin the module for good. svm_object_fs_exit() releases it.
+ */
+static struct file_system_type svm_fs_type = {
+	.name = "shadowvm",
+	.init_fs_context = svm_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+/*
+ * The objects' inodes of every instance live on this one mount. It is
+ * infrastructure like a kmem_cache, not instance state: one mount for the
+ * module instead of one per instance keeps KUnit's many short-lived
+ * instances from mounting and unmounting a filesystem each.
+ */
+static struct vfsmount *svm_object_mnt;
+
+/**
+ * svm_object_fs_init() - mount the objects' pseudo filesystem
+ *
+ * Called once at module init, before any instance is created.
+ *
+ * Context: process context.
+ * Return: 0 or -errno.
+ */
+int svm_object_fs_init(void)
+{
+	struct vfsmount *mnt = kern_mount(&svm_fs_type);
+
+	if (IS_ERR(mnt))
+		return PTR_ERR(mnt);
+	svm_object_mnt = mnt;
+	return 0;
+}
+
+/**
+ * svm_object_fs_exit() - unmount it; every object must be gone
+ */
+void svm_object_fs_exit(void)
+{
+	kern_unmount(svm_object_mnt);
+	svm_object_mnt = NULL;
+}
+
+/**
+ * svm_object_create() - a new empty object of size 0
+ * @svm: the instance
+ *
+ * Context: process context.
+ * Return: the object with one reference, or an ERR_PTR().
+ */
+struct svm_object *svm_object_create(struct svm_instance *svm)
+{
+	struct svm_object *obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	struct inode *inode;
+
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	inode = alloc_anon_inode(svm_object_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		kfree(obj);
+		return ERR_CAST(inode);
+	}
+	kref_init(&obj->ref);
+	obj->svm = svm;
+	obj->inode = inode;
+	init_rwsem(&obj->lock);
+	svm_address_space_init(&obj->as, svm, inode->i_ino);
+	return obj;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_create);
+
+static void svm_object_release(struct kref *ref)
+{
+	struct svm_object *obj = container_of(ref, struct svm_object, ref);
+
+	/* Nothing maps it: every mapping held a descriptor, which held it. */
+	svm_address_space_destroy(&obj->as);
+	iput(obj->inode);
+	kfree(obj);
+}
+
+/**
+ * svm_object_put() - drop a reference; the last one frees every page
+ * @obj: the object
+ *
+ * Context: process context.
+ */
+void svm_object_put(struct svm_object *obj)
+{
+	kref_put(&obj->ref, svm_object_release);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_put);
+
+/**
+ * svm_object_set_size() - resize an object, as ftruncate()
+ * @obj: the object
+ * @size: new size in bytes
+ *
+ * Shrinking unmaps the cut-off pages from every process (accesses there
+ * then get SIGBUS) and gives them back to the buddy allocator; growing
+ * allocates nothing, pages come on first touch.
+ *
+ * Context: process context; takes @obj->lock exclusive.
+ * Return: 0, or -EINVAL when @size is not a multiple of PAGE_SIZE or
+ * above SVM_MAX_FILE_PAGES pages.
+ */
+int svm_object_set_size(struct svm_object *obj, u64 size)
+{
+	if (size & ~PAGE_MASK || (size >> PAGE_SHIFT) > SVM_MAX_FILE_PAGES)
+		return -EINVAL;
+	down_write(&obj->lock);
+	if (size < obj->size) {
+		unmap_mapping_range(obj->inode->i_mapping, size, 0, 1);
+		svm_truncate_pages(&obj->as, size >> PAGE_SHIFT);
+	}
+	WRITE_ONCE(obj->size, size);
+	up_write(&obj->lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_set_size);
+
+/**
+ * svm_object_drop_clean() - drop an object's clean pages nobody maps
+ * @obj: the object
+ *
+ * Context: process context; takes @obj->lock exclusive.
+ * Return: pages dropped.
+ */
+unsigned long svm_object_drop_clean(struct svm_object *obj)
+{
+	unsigned long n;
+
+	down_write(&obj->lock);
+	n = svm_drop_clean_pages(&obj->as);
+	up_write(&obj->lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_drop_clean);
+
+/**
+ * svm_object_init() - make an instance's default object
+ * @svm: the instance
+ *
+ * Context: process context.
+ * Return: 0 or -errno.
+ */
+int svm_object_init(struct svm_instance *svm)
+{
+	struct svm_objects *objs = kzalloc(sizeof(*objs), GFP_KERNEL);
+	struct svm_object *def;
+
+	if (!objs)
+		return -ENOMEM;
+	svm->objects = objs;
+	def = svm_object_create(svm);
+	if (IS_ERR(def)) {
+		svm_object_exit(svm);
+		return PTR_ERR(def);
+	}
+	objs->def = def;
+	return 0;
+}
+
+/**
+ * svm_object_exit() - free an instance's default object
+ * @svm: the instance; no descriptor or private object may be left
+ */
+void svm_object_exit(struct svm_instance *svm)
+{
+	struct svm_objects *objs = svm->objects;
+
+	if (!objs)
+		return;
+	if (objs->def)
+		svm_object_put(objs->def);
+	kfree(objs);
+	svm->objects = NULL;
+}
+
+/**
+ * struct svm_file - what a /dev/shadowvm descriptor points to
+ * @svm: the instance
+ * @lock: protects @obj and @mapped
+ * @obj: the object the descriptor uses (a reference)
+ * @mapped: the descriptor was mmap()ed: @obj may no longer change, since
+ *          the VMAs hang off @obj's inode
+ */
+struct svm_file {
+	struct svm_instance *svm;
+	struct mutex lock;	/* @obj, @mapped */
+	struct svm_object *obj;
+	bool mapped;
+};
+
+static struct svm_object *svm_file_get_object(struct svm_file *sf)
+{
+	struct svm_object *obj;
+
+	mutex_lock(&sf->lock);
+	obj = sf->obj;
+	kref_get(&obj->ref);
+	mutex_unlock(&sf->lock);
+	return obj;
+}
+
+/**
+ * svm_file_open() - start a descriptor on the instance's default object
+ * @svm: the instance
+ * @file: the descriptor's file
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int svm_file_open(struct svm_instance *svm, struct file *file)
+{
+	struct svm_file *sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+
+	if (!sf)
+		return -ENOMEM;
+	sf->svm = svm;
+	mutex_init(&sf->lock);
+	sf->obj = svm->objects->def;
+	kref_get(&sf->obj->ref);
+	file->private_data = sf;
+	/* VMAs link into f_mapping: the object's own address_space. */
+	file->f_mapping = sf->obj->inode->i_mapping;
+	return 0;
+}
+
+/**
+ * svm_file_release() - drop a descriptor's object
+ * @file: the file
+ *
+ * Return: 0.
+ */
+int svm_file_release(struct file *file)
+{
+	struct svm_file *sf = file->private_data;
+
+	svm_object_put(sf->obj);
+	mutex_destroy(&sf->lock);
+	kfree(sf);
+	return 0;
+}
+
+/**
+ * svm_file_instance() - the instance behind a descriptor
+ * @file: a /dev/shadowvm file
+ *
+ * Return: the instance.
+ */
+struct svm_instance *svm_file_instance(struct file *file)
+{
+	struct svm_file *sf = file->private_data;
+
+	return sf->svm;
+}
+
+static void svm_fault_done(struct svm_object *obj, struct vm_fault *vmf,
+			   bool major, vm_fault_t ret)
+{
+	if (ret & VM_FAULT_SIGBUS)
+		atomic_long_inc(&obj->sigbus_faults);
+	trace_svm_fault(obj->svm->name, obj->as.id, vmf->address & PAGE_MASK,
+			vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE), major,
+			(__force unsigned int)ret);
+}
+
+/*
+ * The book's do_no_page(): find the page in the object's page cache or
+ * allocate a zeroed one (demand allocation), then map it. Runs with the
+ * mmap lock held for reading (no .map_pages, so never under the VMA lock).
+ */
+static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct svm_object *obj = vma->vm_private_data;
+	struct svm_instance *svm = obj->svm;
+	struct svm_page *page;
+	bool created = false;
+	vm_fault_t ret;
+	int err;
+
+	svm_count_vm_event(svm, SVM_PGFAULT);
+	down_read(&obj->lock);
+	if (vmf->pgoff >= READ_ONCE(obj->size) >> PAGE_SHIFT) {
+		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
+	page = svm_find_or_create_page(&obj->as, vmf->pgoff, &created);
+	if (IS_ERR(page)) {
+		/* No reclaim yet: out of shadow memory is SIGBUS, never OOM. */
+		svm_count_vm_event(svm, SVM_PGFAULT_NOMEM);
+		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
+	if (created) {
+		svm_count_vm_event(svm, SVM_PGMAJFAULT);
+		atomic_long_inc(&obj->major_faults);
+	} else {
+		atomic_long_inc(&obj->minor_faults);
+	}
+	/*
+	 * The PTE takes a reference on the real page and the object's lock
+	 * keeps truncation out until it is in place, so the shadow page
+	 * cannot be freed while mapped. -EBUSY: another thread mapped it.
+	 */
+	err = vm_insert_page(vma, vmf->address & PAGE_MASK,
+			     svm_page_to_real(svm, page));
+	svm_put_page(svm, page);
+	ret = (!err || err == -EBUSY) ? VM_FAULT_NOPAGE : vmf_error(err);
+out:
+	up_read(&obj->lock);
+	svm_fault_done(obj, vmf, created, ret);
+	return ret;
+}
+
+/*
+ * First write to a page mapped read-only by write-notify: mark the shadow
+ * page dirty, then let the kernel make the PTE writable. The real page has
+ * no mapping, so the kernel cannot lock and recheck it itself: we return it
+ * locked (VM_FAULT_LOCKED) after checking it is still the object's page.
+ */
+static vm_fault_t svm_vm_page_mkwrite(struct vm_fault *vmf)
+{
+	struct svm_object *obj = vmf->vma->vm_private_data;
+	struct svm_instance *svm = obj->svm;
+	struct svm_page *page = NULL;
+	vm_fault_t ret = VM_FAULT_NOPAGE;
+
+	svm_count_vm_event(svm, SVM_PGFAULT);
+	down_read(&obj->lock);
+	if (vmf->pgoff < READ_ONCE(obj->size) >> PAGE_SHIFT)
+		page = svm_find_get_page(&obj->as, vmf->pgoff);
+	if (page && svm_page_to_real(svm, page) == vmf->page) {
+		svm_mark_page_dirty(&obj->as, page);
+		atomic_long_inc(&obj->write_faults);
+		lock_page(vmf->page);
+		ret = VM_FAULT_LOCKED;
+	}
+	if (page)
+		svm_put_page(svm, page);
+	up_read(&obj->lock);
+	/* NOPAGE: truncated meanwhile; the retried access refaults. */
+	svm_fault_done(obj, vmf, false, ret);
+	return ret;
+}
+
+static const struct vm_operations_struct svm_vm_ops = {
+	.fault = svm_vm_fault,
+	.page_mkwrite = svm_vm_page_mkwrite,
+};
+
+/**
+ * svm_file_mmap() - map the descriptor's object
+ * @file: the file
+ * @vma: the new mapping
+ *
+ * Only shared mappings: a private one would need copy-on-write, and the
+ * kernel's COW would put the copies outside shadow memory.
+ *
+ * Return: 0, or -EINVAL for MAP_PRIVATE.
+ */
+int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct svm_file *sf = file->private_data;
+	struct svm_object *obj;
+
+	/* MAP_SHARED of a read-only descriptor has VM_MAYSHARE only. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	mutex_lock(&sf->lock);
+	sf->mapped = true;
+	obj = sf->obj;
+	mutex_unlock(&sf->lock);
+	/*
+	 * MIXEDMAP: vm_insert_page() of normal pages from .fault. IO: no
+	 * get_user_pages() (O_DIRECT, vmsplice, ptrace peeks), so nothing
+	 * but the page tables holds a real page when truncation frees it.
+	 */
+	vm_flags_set(vma, VM_MIXEDMAP | VM_IO | VM_DONTDUMP);
+	vma->vm_ops = &svm_vm_ops;
+	/* The VMA holds the file, the file the object: no reference here. */
+	vma->vm_private_data = obj;
+	return 0;
+}
+
+static long svm_file_new_object(struct file *file)
+{
+	struct svm_file *sf = file->private_data;
+	struct svm_object *obj, *old;
+
+	obj = svm_object_create(sf->svm);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	obj->private = true;
+	mutex_lock(&sf->lock);
+	if (sf->mapped) {
+		mutex_unlock(&sf->lock);
+		svm_object_put(obj);
+		return -EBUSY;
+	}
+	old = sf->obj;
+	sf->obj = obj;
+	file->f_mapping = obj->inode->i_mapping;
+	mutex_unlock(&sf->lock);
+	svm_object_put(old);
+	return 0;
+}
+
+static void svm_object_stats(struct svm_object *obj,
+			     struct shadowvm_object_stats *st)
+{
+	down_read(&obj->lock);
+	st->size = obj->size;
+	st->resident_pages = atomic_long_read(&obj->as.nrpages);
+	st->dirty_pages = atomic_long_read(&obj->as.nrdirty);
+	up_read(&obj->lock);
+	st->minor_faults = atomic_long_read(&obj->minor_faults);
+	st->major_faults = atomic_long_read(&obj->major_faults);
+	st->write_faults = atomic_long_read(&obj->write_faults);
+	st->sigbus_faults = atomic_long_read(&obj->sigbus_faults);
+	st->flags = obj->private ? SHADOWVM_OBJ_PRIVATE : 0;
+}
+
+static long svm_object_ioctl(struct file *file, struct svm_object *obj,
+			     unsigned int cmd, void __user *arg)
+{
+	struct shadowvm_object_stats st = { };
+	u64 size;
+
+	/* Arguments are copied outside obj->lock: copying may fault on us. */
+	switch (cmd) {
+	case SHADOWVM_IOC_SET_SIZE:
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		if (copy_from_user(&size, arg, sizeof(size)))
+			return -EFAULT;
+		return svm_object_set_size(obj, size);
+	case SHADOWVM_IOC_GET_SIZE:
+		size = READ_ONCE(obj->size);
+		return copy_to_user(arg, &size, sizeof(size)) ? -EFAULT : 0;
+	case SHADOWVM_IOC_GET_STATS:
+		svm_object_stats(obj, &st);
+		return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+	case SHADOWVM_IOC_DROP_CLEAN:
+		svm_object_drop_clean(obj);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+/**
+ * svm_file_ioctl() - the object ioctls of a descriptor
+ * @file: the file
+ * @cmd: SHADOWVM_IOC_NEW_OBJECT, _SET_SIZE, _GET_SIZE, _GET_STATS or
+ *       _DROP_CLEAN
+ * @arg: the user argument
+ *
+ * Return: 0 or -errno, see Documentation/uapi.rst; -ENOTTY for any other
+ * command.
+ */
+long svm_file_ioctl(struct file *file, unsigned int cmd, void __user *arg)
+{
+	struct svm_object *obj;
+	long ret;
+
+	/* _IO commands ignore @arg, as callers often leave it unset. */
+	if (cmd == SHADOWVM_IOC_NEW_OBJECT)
+		return svm_file_new_object(file);
+	obj = svm_file_get_object(file->private_data);
+	ret = svm_object_ioctl(file, obj, cmd, arg);
+	svm_object_put(obj);
+	return ret;
+}

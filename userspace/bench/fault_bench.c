@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_bench - page faults on /dev/shadowvm against shmem, in one boot.
+ *
+ * fault_first_touch: write one byte to every page of a fresh 64 MiB
+ * MAP_SHARED mapping; shadowvm (a new private object each repetition)
+ * against a memfd (shmem), and against MAP_PRIVATE | MAP_ANONYMOUS on the
+ * fault_first_touch_anon line. fault_refault: the same writes after
+ * MADV_DONTNEED dropped the page tables but left the pages cached. The
+ * _2threads lines split the pages between two threads. Prints
+ *   BENCH <name> ratio=<shadow/native> shadow=<n> native=<n> unit=faults_per_s
+ * with the median of REPS repetitions; ratio > 1 means shadowvm is faster.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "svm_test.h"
+
+#define SIZE	(64UL << 20)
+#define PAGES	(SIZE / 4096)
+#define REPS	5
+
+enum kind { SHADOW, MEMFD, ANON };
+
+struct toucher {
+	unsigned char *map;
+	unsigned long first, count;
+};
+
+static void *touch(void *arg)
+{
+	struct toucher *t = arg;
+	unsigned long i;
+
+	for (i = t->first; i < t->first + t->count; i++)
+		t->map[i * 4096] = 1;
+	return NULL;
+}
+
+/* Seconds to touch every page of @map with @threads threads. */
+static double touch_all(unsigned char *map, int threads)
+{
+	struct toucher t[2];
+	pthread_t tid[2];
+	double t0 = svm_now();
+	int k;
+
+	for (k = 0; k < threads; k++) {
+		t[k] = (struct toucher){ map, PAGES / threads * k,
+					 PAGES / threads };
+		if (pthread_create(&tid[k], NULL, touch, &t[k]))
+			return -1;
+	}
+	for (k = 0; k < threads; k++)
+		pthread_join(tid[k], NULL);
+	return svm_now() - t0;
+}
+
+static int open_kind(enum kind kind)
+{
+	int fd;
+
+	switch (kind) {
+	case SHADOW:
+		return svm_object_open(O_RDWR, 1, SIZE);
+	case MEMFD:
+		fd = memfd_create("fault_bench", MFD_CLOEXEC);
+		if (fd >= 0 && ftruncate(fd, SIZE)) {
+			close(fd);
+			return -1;
+		}
+		return fd;
+	default:
+		return -1;
+	}
+}
+
+/* Faults per second, median of REPS; @refault measures after DONTNEED. */
+static double rate(enum kind kind, int refault, int threads)
+{
+	double v[REPS], secs;
+	unsigned char *map;
+	int r, fd;
+
+	for (r = 0; r < REPS; r++) {
+		fd = kind == ANON ? -1 : open_kind(kind);
+		if (kind != ANON && fd < 0)
+			return -1;
+		map = mmap(NULL, SIZE, PROT_READ | PROT_WRITE,
+			   kind == ANON ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED,
+			   fd, 0);
+		if (map == MAP_FAILED)
+			return -1;
+		if (refault) {
+			touch_all(map, 1);
+			madvise(map, SIZE, MADV_DONTNEED);
+		}
+		secs = touch_all(map, threads);
+		munmap(map, SIZE);
+		if (fd >= 0)
+			close(fd);
+		if (secs <= 0)
+			return -1;
+		v[r] = PAGES / secs;
+	}
+	return svm_median(v, REPS);
+}
+
+static int report(const char *name, enum kind native, int refault,
+		  int threads)
+{
+	double s = rate(SHADOW, refault, threads);
+	double n = rate(native, refault, threads);
+
+	if (s <= 0 || n <= 0) {
+		fprintf(stderr, "fault_bench: %s failed\n", name);
+		return -1;
+	}
+	svm_bench_report(name, s, n, "faults_per_s");
+	return 0;
+}
+
+int main(void)
+{
+	int ret = 0;
+
+	if (svm_load("mem=128M")) {
+		fprintf(stderr, "fault_bench: cannot load shadowvm\n");
+		return 1;
+	}
+	ret |= report("fault_first_touch", MEMFD, 0, 1);
+	ret |= report("fault_first_touch_anon", ANON, 0, 1);
+	ret |= report("fault_refault", MEMFD, 1, 1);
+	ret |= report("fault_first_touch_2threads", MEMFD, 0, 2);
+	ret |= report("fault_refault_2threads", MEMFD, 1, 2);
+	if (svm_unload())
+		ret = -1;
+	return ret ? 1 : 0;
+}
