@@ -91,6 +91,11 @@ echo "vmalloc_16k 500 3" >&4
 cat <&4
 exec 4>&-
 
+say "a process maps /dev/shadowvm: 16 MiB written one word per page, then reread"
+/guest/tools/svmtouch 16 || exit 1
+grep -E '^(pgfault|pgmajfault|nr_file_pages|nr_dirty|pgalloc_high|pgalloc_normal) ' $D/vmstat | paste -sd ' '
+echo "(the default object keeps its pages until the module is unloaded)"
+
 say "rmmod while /dev/shadowvm is open is refused"
 exec 3< /dev/shadowvm
 rmmod shadowvm && { echo "unexpected: rmmod succeeded"; exit 1; }
