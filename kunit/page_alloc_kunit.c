@@ -849,28 +849,19 @@ static void svm_concurrent_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 4096, NONE, 0, 16);
 	struct stress_thread t[2];
-	struct task_struct *task[2];
-	int i, cpu = cpumask_first(cpu_online_mask);
+	struct completion *done[2];
+	void *data[2];
+	int i;
 
 	for (i = 0; i < 2; i++) {
 		t[i] = (struct stress_thread) { .svm = svm, .seed = 17 + i };
 		init_completion(&t[i].done);
-		task[i] = kthread_create(stress_thread_fn, &t[i],
-					 "svm_stress/%d", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(task[i]));
-		/* It may finish before kthread_stop(): keep its task. */
-		get_task_struct(task[i]);
-		kthread_bind(task[i], cpu);
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
+		data[i] = &t[i];
+		done[i] = &t[i].done;
 	}
-	for (i = 0; i < 2; i++)
-		wake_up_process(task[i]);
+	svm_kunit_run_threads(test, stress_thread_fn, data, done, 2,
+			      "svm_stress");
 	for (i = 0; i < 2; i++) {
-		/* kthread_stop() before the thread ran would skip it. */
-		wait_for_completion(&t[i].done);
-		KUNIT_EXPECT_EQ(test, kthread_stop_put(task[i]), 0);
 		KUNIT_EXPECT_EQ(test, t[i].errors, 0);
 		KUNIT_EXPECT_GT(test, t[i].allocs, 1000);
 	}

@@ -856,9 +856,10 @@ static void svm_slab_concurrent_test(struct kunit *test)
 	struct svm_instance *svm = create(test, 4096);
 	struct svm_kmem_cache *c = mk_cache(test, svm, "conc", 40, 0,
 					 SVM_SLAB_HWCACHE_ALIGN, NULL);
-	struct task_struct *task[2];
+	struct completion *done[2];
+	void *data[2];
 	struct slab_thread t[2];
-	int i, cpu = cpumask_first(cpu_online_mask);
+	int i;
 
 	xchg_n[0] = 0;
 	xchg_n[1] = 0;
@@ -867,20 +868,11 @@ static void svm_slab_concurrent_test(struct kunit *test)
 			.svm = svm, .c = c, .id = i, .seed = 101 + i,
 		};
 		init_completion(&t[i].done);
-		task[i] = kthread_create(slab_thread_fn, &t[i], "svm_slab/%d",
-					 i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(task[i]));
-		get_task_struct(task[i]);
-		kthread_bind(task[i], cpu);
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
+		data[i] = &t[i];
+		done[i] = &t[i].done;
 	}
-	for (i = 0; i < 2; i++)
-		wake_up_process(task[i]);
+	svm_kunit_run_threads(test, slab_thread_fn, data, done, 2, "svm_slab");
 	for (i = 0; i < 2; i++) {
-		wait_for_completion(&t[i].done);
-		KUNIT_EXPECT_EQ(test, kthread_stop_put(task[i]), 0);
 		KUNIT_EXPECT_EQ(test, t[i].errors, 0);
 		KUNIT_EXPECT_GT(test, t[i].ops, 1000);
 	}

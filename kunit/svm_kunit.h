@@ -7,7 +7,11 @@
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 
 #include <shadowvm/core.h>
@@ -58,6 +62,47 @@ static inline char *svm_kunit_show(struct kunit *test, struct svm_instance *svm,
 	KUNIT_EXPECT_EQ(test, fn(&m, svm), 0);
 	KUNIT_EXPECT_LT(test, m.count, m.size);
 	return m.buf;
+}
+
+/**
+ * svm_kunit_run_threads() - run @n kthreads spread over the online CPUs
+ * @test: the test
+ * @fn: thread function; it must complete its @done before returning
+ * @data: argument of each thread
+ * @done: completion each thread signals when it has finished its work
+ * @n: number of threads (at most 8)
+ * @name: kthread name prefix
+ *
+ * Each thread is bound to the next online CPU, all start together, and
+ * the function returns when every one has finished and has been reaped;
+ * a thread's non-zero return value fails the test.
+ */
+static inline void svm_kunit_run_threads(struct kunit *test,
+					 int (*fn)(void *), void **data,
+					 struct completion **done, int n,
+					 const char *name)
+{
+	struct task_struct *task[8];
+	int i, cpu = cpumask_first(cpu_online_mask);
+
+	KUNIT_ASSERT_LE(test, n, (int)ARRAY_SIZE(task));
+	for (i = 0; i < n; i++) {
+		task[i] = kthread_create(fn, data[i], "%s/%d", name, i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task[i]));
+		/* It may finish before kthread_stop(): keep its task. */
+		get_task_struct(task[i]);
+		kthread_bind(task[i], cpu);
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+	}
+	for (i = 0; i < n; i++)
+		wake_up_process(task[i]);
+	for (i = 0; i < n; i++) {
+		/* kthread_stop() before the thread ran would skip it. */
+		wait_for_completion(done[i]);
+		KUNIT_EXPECT_EQ(test, kthread_stop_put(task[i]), 0);
+	}
 }
 
 #endif /* _SVM_KUNIT_H */
