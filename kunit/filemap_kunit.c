@@ -236,6 +236,8 @@ static void svm_page_cache_nomem_test(struct kunit *test)
 		page = svm_find_or_create_page(&as, i, &created);
 		if (IS_ERR(page))
 			break;
+		/* Written: without swap, reclaim cannot take it back. */
+		svm_mark_page_dirty(&as, page);
 		svm_put_page(svm, page);
 	}
 	/* The watermarks keep some pages back; the rest was handed out. */

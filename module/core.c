@@ -26,7 +26,9 @@
 #include <shadowvm/mmzone.h>
 #include <shadowvm/object.h>
 #include <shadowvm/slab.h>
+#include <shadowvm/swap.h>
 #include <shadowvm/vmalloc.h>
+#include <shadowvm/vmscan.h>
 
 /**
  * svm_parse_size() - parse a size in bytes into a number of pages
@@ -207,6 +209,8 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 	if (!ret)
 		ret = svm_mem_init(svm, params);
 	if (!ret)
+		ret = svm_reclaim_init(svm, params->kswapd);
+	if (!ret)
 		ret = svm_highmem_init(svm, params);
 	if (!ret)
 		ret = svm_slab_init(svm);
@@ -219,6 +223,7 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 	if (ret) {
 		svm_object_exit(svm);
 		svm_filemap_exit(svm);
+		svm_reclaim_exit(svm);
 		svm_vmalloc_exit(svm);
 		svm_highmem_exit(svm);
 		svm_slab_exit(svm);
@@ -245,7 +250,11 @@ void svm_instance_destroy(struct svm_instance *svm)
 	if (IS_ERR_OR_NULL(svm))
 		return;
 	svm_object_exit(svm);
+	/* kswapd first: it must not work on the swap cache being drained. */
+	svm_kswapd_stop(svm);
+	svm_swapoff(svm);
 	svm_filemap_exit(svm);
+	svm_reclaim_exit(svm);
 	svm_vmalloc_exit(svm);
 	svm_highmem_exit(svm);
 	svm_slab_exit(svm);

@@ -23,7 +23,9 @@
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
 #include <shadowvm/slab.h>
+#include <shadowvm/swap.h>
 #include <shadowvm/vmalloc.h>
+#include <shadowvm/vmscan.h>
 
 /**
  * svm_meminfo_show() - print the meminfo table of an instance
@@ -542,6 +544,8 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 	svm_vmalloc_debugfs_create(svm, dir);
 	svm_slab_debugfs_create(svm, dir);
 	svm_filemap_debugfs_create(svm, dir);
+	svm_reclaim_debugfs_create(svm, dir);
+	svm_swap_debugfs_create(svm, dir);
 	return dir;
 }
 

@@ -25,6 +25,8 @@
 #include <shadowvm/gfp.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/swap.h>
+#include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
 
 /**
@@ -40,9 +42,6 @@ int svm_filemap_init(struct svm_instance *svm)
 
 	if (!fm)
 		return -ENOMEM;
-	spin_lock_init(&fm->lru_lock);
-	INIT_LIST_HEAD(&fm->inactive_list);
-	INIT_LIST_HEAD(&fm->active_list);
 	svm->filemap = fm;
 	return 0;
 }
@@ -100,7 +99,9 @@ void svm_address_space_init(struct svm_address_space *as,
 	xa_init(&as->i_pages);
 	atomic_long_set(&as->nrpages, 0);
 	atomic_long_set(&as->nrdirty, 0);
+	atomic_long_set(&as->nrswapped, 0);
 	as->id = id;
+	as->host = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_address_space_init);
 
@@ -180,7 +181,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_wait_on_page_locked);
  * @index: page index
  *
  * Waits while the page is locked (being filled), so the caller sees only
- * complete pages.
+ * complete pages. A page that is swapped out is not found.
  *
  * Context: process context; may sleep.
  * Return: the page with a reference for the caller (drop it with
@@ -192,6 +193,8 @@ struct svm_page *svm_find_get_page(struct svm_address_space *as, u32 index)
 
 	xa_lock(&as->i_pages);
 	page = xa_load(&as->i_pages, index);
+	if (xa_is_value(page))
+		page = NULL;
 	if (page)
 		svm_get_page(page);
 	xa_unlock(&as->i_pages);
@@ -201,32 +204,14 @@ struct svm_page *svm_find_get_page(struct svm_address_space *as, u32 index)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_find_get_page);
 
-static void svm_lru_add(struct svm_filemap *fm, struct svm_page *page)
-{
-	spin_lock(&fm->lru_lock);
-	list_add(&page->lru, &fm->inactive_list);
-	svm_set_page_lru(page);
-	spin_unlock(&fm->lru_lock);
-}
-
-static void svm_lru_del(struct svm_filemap *fm, struct svm_page *page)
-{
-	spin_lock(&fm->lru_lock);
-	if (svm_test_clear_page_lru(page)) {
-		list_del_init(&page->lru);
-		svm_clear_page_active(page);
-	}
-	spin_unlock(&fm->lru_lock);
-}
-
 /**
  * svm_add_to_page_cache() - insert a page at @index of a page cache
  * @as: the address space
  * @page: an allocated order-0 page, locked by the caller, in no page cache
  * @index: page index
  *
- * The cache takes a reference of its own and puts the page on the
- * instance's inactive list; the caller keeps its reference. The insertion
+ * The cache takes a reference of its own and puts the page on its node's
+ * inactive list; the caller keeps its reference. The insertion
  * is a cmpxchg from empty, so of several racing callers exactly one wins.
  *
  * Context: process context; may sleep (xarray node allocation).
@@ -244,19 +229,19 @@ int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 	page->mapping = as;
 	page->index = index;
 	svm_get_page(page);
-	svm_lru_add(fm, page);
 	old = xa_cmpxchg(&as->i_pages, index, NULL, page, GFP_KERNEL);
 	if (xa_is_err(old))
 		err = xa_err(old);
 	else if (old)
 		err = -EEXIST;
 	if (err) {
-		svm_lru_del(fm, page);
 		page->mapping = NULL;
 		page->index = 0;
 		atomic_dec(&page->_refcount);
 		return err;
 	}
+	/* Under the page lock: truncation cannot have taken it out yet. */
+	svm_lru_cache_add(svm, page);
 	atomic_long_inc(&as->nrpages);
 	atomic_long_inc(&fm->nr_file_pages);
 	svm_count_vm_event(svm, SVM_PGCACHE_ADD);
@@ -266,34 +251,111 @@ int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_add_to_page_cache);
 
+/*
+ * Bring the page of swap entry @entry back into @as at @index (2.6's
+ * shmem_getpage() on a swap entry): from the swap cache, or read from the
+ * device with its neighbours. The page keeps its slot and stays in the
+ * swap cache, so that it can be freed again without I/O while clean.
+ * Returns the page with a reference, NULL to retry the lookup, or an
+ * ERR_PTR().
+ */
+static struct svm_page *svm_swapin_page(struct svm_address_space *as,
+					u32 index, void *entry, bool *major)
+{
+	struct svm_instance *svm = as->svm;
+	struct svm_swp_entry swp = { xa_to_value(entry) };
+	struct svm_page *page;
+	bool claimed = false;
+
+	if (!svm_swap_active(svm))
+		return ERR_PTR(-EIO);
+	page = svm_swapin_readahead(svm, swp, major);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	svm_lock_page(page);
+	/* Freed and reused meanwhile: look again. */
+	if (!svm_page_swapcache(page) || page->private != swp.val ||
+	    page->mapping) {
+		svm_unlock_page(page);
+		svm_put_page(svm, page);
+		return NULL;
+	}
+	if (!svm_page_uptodate(page)) {
+		svm_unlock_page(page);
+		svm_put_page(svm, page);
+		return ERR_PTR(-EIO);
+	}
+	xa_lock(&as->i_pages);
+	if (xa_load(&as->i_pages, index) == entry) {
+		__xa_store(&as->i_pages, index, page, 0);
+		page->mapping = as;
+		page->index = index;
+		svm_get_page(page);
+		claimed = true;
+	}
+	xa_unlock(&as->i_pages);
+	if (claimed) {
+		/* The object's use of the slot moves from the entry to the page. */
+		atomic_long_dec(&as->nrswapped);
+		atomic_long_inc(&as->nrpages);
+		atomic_long_inc(&svm->filemap->nr_file_pages);
+		svm_count_vm_event(svm, SVM_PGCACHE_ADD);
+		trace_svm_page_cache_add(svm->name, as->id, index,
+					 svm_page_to_pfn(svm, page));
+		if (svm_test_clear_page_readahead(page))
+			atomic_long_inc(&svm->swap->ra_hits);
+		svm_mark_page_accessed(svm, page);
+	}
+	svm_unlock_page(page);
+	if (!claimed) {
+		svm_put_page(svm, page);
+		return NULL;
+	}
+	return page;
+}
+
 /**
  * svm_find_or_create_page() - the page at @index, allocated if missing
  * @as: the address space
  * @index: page index
- * @created: set to whether this call allocated the page
+ * @created: set when this call had to make the page: allocate it
+ *           (demand allocation) or start reading it from swap
  *
  * A new page comes from the HIGHUSER zonelist, zeroed (through
  * svm_kmap_atomic() for HIGHMEM pages) before anyone can see it. When
  * another caller inserts a page first, ours is freed and theirs returned.
+ * A swapped-out page is read back (with read-ahead); one still in the
+ * swap cache needs no I/O and does not count as created.
  *
  * Context: process context; may sleep.
  * Return: the page with a reference for the caller, ERR_PTR(-ENOMEM)
- * when shadow memory is exhausted.
+ * when shadow memory is exhausted, ERR_PTR(-EIO) when the page's swap
+ * slot cannot be read.
  */
 struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 					 u32 index, bool *created)
 {
 	struct svm_instance *svm = as->svm;
 	struct svm_page *page;
+	void *entry;
 	int err;
 
 	*created = false;
 	for (;;) {
 		page = svm_find_get_page(as, index);
-		if (page)
+		if (page) {
+			svm_mark_page_accessed(svm, page);
 			return page;
-		page = svm_alloc_page(svm, SVM_GFP_HIGHUSER | SVM_GFP_ZERO |
-					   SVM_GFP_NOWARN);
+		}
+		entry = xa_load(&as->i_pages, index);
+		if (xa_is_value(entry)) {
+			page = svm_swapin_page(as, index, entry, created);
+			if (page)
+				return page;
+			continue;
+		}
+		page = svm_alloc_page(svm, SVM_GFP_HIGHUSER_MOVABLE |
+					   SVM_GFP_ZERO | SVM_GFP_NOWARN);
 		if (!page)
 			return ERR_PTR(-ENOMEM);
 		svm_set_page_locked(page);
@@ -306,6 +368,7 @@ struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 			return ERR_PTR(err);
 	}
 	svm_set_page_uptodate(page);
+	svm_set_page_referenced(page);
 	svm_unlock_page(page);
 	*created = true;
 	return page;
@@ -356,6 +419,48 @@ bool svm_mark_page_dirty(struct svm_address_space *as, struct svm_page *page)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_mark_page_dirty);
 
+/**
+ * svm_clear_page_dirty_for_io() - clear a page's dirty bit before writing it
+ * @as: the address space it is in
+ * @page: the page, locked by the caller
+ *
+ * Return: true when the page was dirty.
+ */
+bool svm_clear_page_dirty_for_io(struct svm_address_space *as,
+				 struct svm_page *page)
+{
+	if (!svm_test_clear_page_dirty(page))
+		return false;
+	atomic_long_dec(&as->nrdirty);
+	atomic_long_dec(&as->svm->filemap->nr_dirty);
+	return true;
+}
+
+/**
+ * svm_page_harvest_dirty() - take over the dirty bit the page tables left
+ * @svm: the instance
+ * @page: a page-cache page nobody maps any more
+ *
+ * Unmapping a page moves the dirty bit of each of its PTEs to the real
+ * page (2.4's try_to_swap_out() did set_page_dirty() there): fold it into
+ * the shadow page so that reclaim writes the page before freeing it.
+ *
+ * Return: true when the real page was dirty.
+ */
+bool svm_page_harvest_dirty(struct svm_instance *svm, struct svm_page *page)
+{
+	struct page *real = svm_page_to_real(svm, page);
+
+	if (!PageDirty(real) || !TestClearPageDirty(real))
+		return false;
+	if (page->mapping)
+		svm_mark_page_dirty(page->mapping, page);
+	else
+		svm_set_page_dirty(page);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_page_harvest_dirty);
+
 /*
  * Take locked @page out of @as. The cache's reference becomes the
  * caller's, to drop with svm_put_page() after unlocking. False when @page
@@ -370,18 +475,96 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
 
 	if (xa_cmpxchg(&as->i_pages, index, page, NULL, 0) != page)
 		return false;
-	svm_lru_del(fm, page);
-	if (svm_test_clear_page_dirty(page)) {
-		atomic_long_dec(&as->nrdirty);
-		atomic_long_dec(&fm->nr_dirty);
-	}
+	svm_lru_del(svm, page);
+	svm_clear_page_dirty_for_io(as, page);
 	page->mapping = NULL;
 	atomic_long_dec(&as->nrpages);
 	atomic_long_dec(&fm->nr_file_pages);
 	svm_count_vm_event(svm, SVM_PGCACHE_DELETE);
 	trace_svm_page_cache_delete(svm->name, as->id, index,
 				    svm_page_to_pfn(svm, page));
+	/* The object's use of the slot goes with the page. */
+	if (svm_page_swapcache(page)) {
+		struct svm_swp_entry entry = { page->private };
+
+		svm_delete_from_swap_cache(svm, page, 0);
+		svm_swap_free(svm, entry);
+	}
 	return true;
+}
+
+/**
+ * svm_remove_mapping() - free a clean page's place in the caches
+ * @svm: the instance
+ * @page: a clean page, locked by the caller, who holds one reference of
+ *        its own and has it off the LRU lists; nobody may map it
+ *
+ * A page of an object that has a valid copy on swap leaves its swap
+ * entry behind in the object; one that was never written (never dirty,
+ * never swapped) leaves a hole, which reads as zeros again. Then the page
+ * leaves the swap cache. Each step checks, under the lock lookups take,
+ * that nobody but the caches and the caller holds the page (2.6's
+ * remove_mapping()), so a page a fault just found is never taken away.
+ *
+ * Return: true when the page is in no cache any more: the caller's
+ * reference is the last. False when it is still in use; it may then
+ * have left the object for the swap cache only.
+ */
+bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
+{
+	struct svm_address_space *as = page->mapping;
+	struct page *real = svm_page_to_real(svm, page);
+	bool swapped = svm_page_swapcache(page);
+	u32 index = page->index;
+	void *entry;
+
+	if (svm_page_dirty(page))
+		return false;
+	if (as) {
+		/* Caller, page cache, and the swap cache when there. */
+		int expected = swapped ? 3 : 2;
+
+		entry = swapped ? xa_mk_value(page->private) : NULL;
+		xa_lock(&as->i_pages);
+		if (svm_page_count(page) != expected || page_mapped(real) ||
+		    xa_load(&as->i_pages, index) != page) {
+			xa_unlock(&as->i_pages);
+			return false;
+		}
+		__xa_store(&as->i_pages, index, entry, 0);
+		page->mapping = NULL;
+		xa_unlock(&as->i_pages);
+		atomic_dec(&page->_refcount);
+		if (swapped)
+			atomic_long_inc(&as->nrswapped);
+		atomic_long_dec(&as->nrpages);
+		atomic_long_dec(&svm->filemap->nr_file_pages);
+		svm_count_vm_event(svm, SVM_PGCACHE_DELETE);
+		trace_svm_page_cache_delete(svm->name, as->id, index,
+					    svm_page_to_pfn(svm, page));
+	}
+	if (!svm_page_swapcache(page))
+		return true;
+	return svm_delete_from_swap_cache(svm, page, 2);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_remove_mapping);
+
+/*
+ * A reference on @page if it is still at @index of @as. Walks of the
+ * xarray see pages reclaim may be freeing; this lookup, under the lock
+ * reclaim takes to remove them, only succeeds on a live page.
+ */
+static bool svm_get_page_at(struct svm_address_space *as, unsigned long index,
+			    struct svm_page *page)
+{
+	bool found;
+
+	xa_lock(&as->i_pages);
+	found = xa_load(&as->i_pages, index) == page;
+	if (found)
+		svm_get_page(page);
+	xa_unlock(&as->i_pages);
+	return found;
 }
 
 /**
@@ -389,14 +572,16 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
  * @as: the address space
  * @start: first page index to remove
  *
+ * Pages go back to the buddy allocator, swap entries free their slots.
  * The caller must have unmapped the range from every process and keep new
  * faults out (the object's lock), as 2.6's truncate_inode_pages().
  *
  * Context: process context; may sleep.
- * Return: the number of pages removed.
+ * Return: the number of pages and swap entries removed.
  */
 unsigned long svm_truncate_pages(struct svm_address_space *as, u64 start)
 {
+	struct svm_instance *svm = as->svm;
 	struct svm_page *page;
 	unsigned long index, n = 0;
 
@@ -405,13 +590,27 @@ unsigned long svm_truncate_pages(struct svm_address_space *as, u64 start)
 	xa_for_each_start(&as->i_pages, index, page, start) {
 		bool removed;
 
+		if (xa_is_value(page)) {
+			if (xa_cmpxchg(&as->i_pages, index, page, NULL, 0) ==
+			    page) {
+				struct svm_swp_entry entry = { xa_to_value(page) };
+
+				atomic_long_dec(&as->nrswapped);
+				svm_free_swap_and_cache(svm, entry);
+				n++;
+			}
+			continue;
+		}
+		if (!svm_get_page_at(as, index, page))
+			continue;
 		svm_lock_page(page);
 		removed = svm_delete_from_page_cache(as, page);
 		svm_unlock_page(page);
 		if (removed) {
-			svm_put_page(as->svm, page);
+			svm_put_page(svm, page);
 			n++;
 		}
+		svm_put_page(svm, page);
 		cond_resched();
 	}
 	return n;
@@ -422,9 +621,10 @@ EXPORT_SYMBOL_IF_KUNIT(svm_truncate_pages);
  * svm_drop_clean_pages() - remove the clean pages nobody maps
  * @as: the address space
  *
- * A clean page was never written through a mapping: it reads as zeros
- * and comes back as zeros on the next fault, so dropping it loses nothing.
- * The caller keeps new faults out (the object's lock).
+ * A clean page was never written since it came from swap, or never
+ * written at all: dropping it loses nothing. It comes back from swap, or
+ * as zeros, on the next fault. The caller keeps new faults out (the
+ * object's lock).
  *
  * Context: process context; may sleep.
  * Return: the number of pages removed.
@@ -436,17 +636,25 @@ unsigned long svm_drop_clean_pages(struct svm_address_space *as)
 	unsigned long index, n = 0;
 
 	xa_for_each(&as->i_pages, index, page) {
-		if (svm_page_dirty(page) ||
-		    page_mapped(svm_page_to_real(svm, page)) ||
-		    !svm_trylock_page(page))
+		if (xa_is_value(page) || !svm_get_page_at(as, index, page))
 			continue;
-		if (svm_delete_from_page_cache(as, page)) {
-			svm_unlock_page(page);
+		if (page_mapped(svm_page_to_real(svm, page)) ||
+		    !svm_trylock_page(page)) {
 			svm_put_page(svm, page);
-			n++;
-		} else {
-			svm_unlock_page(page);
+			continue;
 		}
+		svm_page_harvest_dirty(svm, page);
+		/* Our reference stands for the one isolation would take. */
+		if (!svm_page_dirty(page) && page->mapping == as &&
+		    svm_isolate_lru_page(svm, page)) {
+			svm_put_page(svm, page);
+			if (svm_remove_mapping(svm, page))
+				n++;
+			else
+				svm_lru_cache_add(svm, page);
+		}
+		svm_unlock_page(page);
+		svm_put_page(svm, page);
 		cond_resched();
 	}
 	return n;
@@ -470,9 +678,7 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 {
 	unsigned long alloc[SVM_MAX_NR_ZONES] = { 0 }, freed = 0, nr_free = 0;
 	struct svm_filemap *fm = svm->filemap;
-	unsigned long nr_inactive = 0, nr_active = 0;
 	struct svm_zone *zone = NULL;
-	struct svm_page *page;
 	unsigned int order, i;
 
 	while ((zone = svm_next_zone(svm, zone))) {
@@ -483,16 +689,11 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 			freed += svm_zone_stat(zone, SVM_PGFREE, order) << order;
 		}
 	}
-	spin_lock(&fm->lru_lock);
-	list_for_each_entry(page, &fm->inactive_list, lru)
-		nr_inactive++;
-	list_for_each_entry(page, &fm->active_list, lru)
-		nr_active++;
-	spin_unlock(&fm->lru_lock);
-
 	seq_printf(m, "nr_free_pages %lu\n", nr_free);
-	seq_printf(m, "nr_inactive_file %lu\n", nr_inactive);
-	seq_printf(m, "nr_active_file %lu\n", nr_active);
+	seq_printf(m, "nr_inactive_file %lu\n",
+		   svm_lru_pages(svm, SVM_LRU_INACTIVE));
+	seq_printf(m, "nr_active_file %lu\n",
+		   svm_lru_pages(svm, SVM_LRU_ACTIVE));
 	seq_printf(m, "nr_file_pages %ld\n", atomic_long_read(&fm->nr_file_pages));
 	seq_printf(m, "nr_dirty %ld\n", atomic_long_read(&fm->nr_dirty));
 	for (i = 0; i < SVM_MAX_NR_ZONES; i++)
@@ -507,7 +708,7 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "pgcache_delete %lu\n",
 		   svm_vm_event(svm, SVM_PGCACHE_DELETE));
 	seq_printf(m, "pgcache_leak %lu\n", svm_vm_event(svm, SVM_PGCACHE_LEAK));
-	return 0;
+	return svm_reclaim_vmstat_show(m, svm);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vmstat_show);
 

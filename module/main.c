@@ -23,6 +23,7 @@
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/object.h>
+#include <shadowvm/swap.h>
 
 static char *mem = "64M";
 module_param(mem, charp, 0444);
@@ -32,7 +33,28 @@ MODULE_PARM_DESC(mem,
 static char *swapdev = "";
 module_param(swapdev, charp, 0444);
 MODULE_PARM_DESC(swapdev,
-		 "Absolute path of a block device to swap to (default: none)");
+		 "Absolute path of a block device to swap to, with a swap header from mkswap (default: none)");
+
+static bool swapdev_format;
+module_param(swapdev_format, bool, 0444);
+MODULE_PARM_DESC(swapdev_format,
+		 "Write a fresh swap header on swapdev first, destroying its contents (default: no)");
+
+static bool swapdev_lowmem;
+module_param(swapdev_lowmem, bool, 0444);
+MODULE_PARM_DESC(swapdev_lowmem,
+		 "swapdev cannot reach HIGHMEM: bounce HIGHMEM pages through lowmem (default: no)");
+
+static uint svm_page_cluster = 3;
+module_param_named(page_cluster, svm_page_cluster, uint, 0444);
+MODULE_PARM_DESC(page_cluster,
+		 "Swap read-ahead reads 2^page_cluster slots around a fault, 0-"
+		 __stringify(SVM_PAGE_CLUSTER_MAX) " (default 3)");
+
+static bool kswapd = true;
+module_param(kswapd, bool, 0444);
+MODULE_PARM_DESC(kswapd,
+		 "Run a shadow kswapd thread per node; without, only direct reclaim frees pages (default: yes)");
 
 static uint max_order = MAX_PAGE_ORDER;
 module_param(max_order, uint, 0444);
@@ -204,6 +226,15 @@ static int __init svm_check_params(unsigned long *nr_pages)
 		pr_err("max_order=%u: must be 0-%u\n", max_order, MAX_PAGE_ORDER);
 		return -EINVAL;
 	}
+	if (svm_page_cluster > SVM_PAGE_CLUSTER_MAX) {
+		pr_err("page_cluster=%u: must be 0-%u\n", svm_page_cluster,
+		       SVM_PAGE_CLUSTER_MAX);
+		return -EINVAL;
+	}
+	if ((swapdev_format || swapdev_lowmem) && !(swapdev && *swapdev)) {
+		pr_err("swapdev_format and swapdev_lowmem need swapdev\n");
+		return -EINVAL;
+	}
 	if (swapdev && *swapdev) {
 		if (*swapdev != '/') {
 			pr_err("swapdev=%s: expected an absolute path\n", swapdev);
@@ -226,6 +257,7 @@ static int __init svm_init(void)
 		.max_order = max_order,
 		.nid = NUMA_NO_NODE,
 		.last_pkmap = last_pkmap,
+		.kswapd = kswapd,
 	};
 	struct svm_instance *svm;
 	int ret;
@@ -247,6 +279,22 @@ static int __init svm_init(void)
 		       params.nr_pages, PTR_ERR(svm));
 		svm_object_fs_exit();
 		return PTR_ERR(svm);
+	}
+	if (swapdev && *swapdev) {
+		struct svm_swap_params sp = {
+			.path = swapdev,
+			.format = swapdev_format,
+			.lowmem_only = swapdev_lowmem,
+			.page_cluster = svm_page_cluster,
+		};
+
+		ret = svm_swapon(svm, &sp);
+		if (ret) {
+			pr_err("swapdev=%s: cannot swap there: %d\n", swapdev, ret);
+			svm_instance_destroy(svm);
+			svm_object_fs_exit();
+			return ret;
+		}
 	}
 	svm_dev.svm = svm;
 

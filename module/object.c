@@ -107,6 +107,7 @@ struct svm_object *svm_object_create(struct svm_instance *svm)
 	obj->inode = inode;
 	init_rwsem(&obj->lock);
 	svm_address_space_init(&obj->as, svm, inode->i_ino);
+	obj->as.host = inode->i_mapping;
 	return obj;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_object_create);
@@ -457,6 +458,7 @@ static void svm_object_stats(struct svm_object *obj,
 	st->size = obj->size;
 	st->resident_pages = atomic_long_read(&obj->as.nrpages);
 	st->dirty_pages = atomic_long_read(&obj->as.nrdirty);
+	st->swapped_pages = atomic_long_read(&obj->as.nrswapped);
 	up_read(&obj->lock);
 	st->minor_faults = atomic_long_read(&obj->minor_faults);
 	st->major_faults = atomic_long_read(&obj->major_faults);

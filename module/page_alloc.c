@@ -28,7 +28,11 @@
 
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
+#include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
+
+/* Direct reclaim rounds an allocation makes before it fails. */
+#define SVM_MAX_RECLAIM_ROUNDS	16
 
 static inline void svm_count_event(struct svm_zone *zone,
 				   enum svm_zone_stat_item item,
@@ -489,11 +493,11 @@ EXPORT_SYMBOL_IF_KUNIT(svm_preferred_zone);
  * @order: 0 to SVM_MAX_ORDER
  *
  * Tries the zones of the zonelist @gfp selects, keeping each zone's
- * watermark. A request that may wait and may retry drains the per-CPU
- * lists and tries once more before failing.
+ * watermark, and wakes kswapd when a zone falls below its low watermark.
+ * A request that may wait and may retry then drains the per-CPU lists
+ * and reclaims pages itself (direct reclaim) before failing.
  *
- * Context: any context but hard interrupts; sleeps only with SVM_GFP_WAIT
- * (it does not yet, but callers must expect it).
+ * Context: any context but hard interrupts; sleeps only with SVM_GFP_WAIT.
  * Return: the first page of the block, with a reference count of 1, or
  * NULL.
  */
@@ -501,6 +505,7 @@ struct svm_page *svm_alloc_pages_node(struct svm_instance *svm, int nid,
 				      svm_gfp_t gfp, unsigned int order)
 {
 	struct svm_zone **zones, *preferred;
+	unsigned int reclaim_rounds = 0;
 	struct svm_page *page;
 	bool drained = false;
 
@@ -532,14 +537,25 @@ retry:
 				     svm_page_to_pfn(svm, page), order,
 				     (__force unsigned int)gfp,
 				     svm_gfp_migratetype(gfp));
+		svm_wakeup_kswapd(svm, zone);
 		return page;
 	}
-	/* Stand-in for direct reclaim: pages parked on per-CPU lists. */
-	if (svm_gfpflags_allow_blocking(gfp) && !(gfp & SVM_GFP_NORETRY) &&
-	    !drained) {
-		svm_drain_all_pages(svm);
-		drained = true;
-		goto retry;
+	svm_wakeup_kswapd(svm, preferred);
+	if (svm_gfpflags_allow_blocking(gfp) && !(gfp & SVM_GFP_NORETRY)) {
+		/* Pages parked on per-CPU lists first: that costs no I/O. */
+		if (!drained) {
+			svm_drain_all_pages(svm);
+			drained = true;
+			goto retry;
+		}
+		/* Then direct reclaim, while it makes progress. */
+		if (reclaim_rounds < SVM_MAX_RECLAIM_ROUNDS &&
+		    svm_try_to_free_pages(svm, preferred->zone_pgdat->node_id,
+					  gfp)) {
+			reclaim_rounds++;
+			drained = false;
+			goto retry;
+		}
 	}
 	svm_count_event(preferred, SVM_PGALLOC_FAIL, order);
 nopage:

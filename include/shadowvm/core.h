@@ -20,7 +20,9 @@ struct svm_filemap;
 struct svm_highmem;
 struct svm_objects;
 struct svm_pglist_data;
+struct svm_reclaim;
 struct svm_slab_state;
+struct svm_swap_info;
 struct svm_vmalloc;
 
 /* A zone size in struct svm_params asking for an empty zone (0 = default). */
@@ -57,6 +59,7 @@ struct svm_chunk {
  *                   [128, 65536]. See Documentation/physical-memory.rst.
  * @no_mobility: do not group pages by mobility (for comparisons)
  * @last_pkmap: slots of the pkmap window; 0 for SVM_LAST_PKMAP_DEFAULT
+ * @kswapd: run a kswapd thread per node (else only direct reclaim)
  */
 struct svm_params {
 	const char *name;
@@ -69,6 +72,7 @@ struct svm_params {
 	unsigned long min_free_kbytes;
 	bool no_mobility;
 	unsigned int last_pkmap;
+	bool kswapd;
 };
 
 /**
@@ -104,6 +108,8 @@ struct svm_params {
  * @vmalloc: the vmalloc arena and its areas
  * @filemap: page-cache state: LRU list, vmstat counters
  * @objects: the default object (see include/shadowvm/object.h)
+ * @reclaim: LRU lists and kswapd of each node (include/shadowvm/vmscan.h)
+ * @swap: the swap area, NULL until svm_swapon() (include/shadowvm/swap.h)
  */
 struct svm_instance {
 	char name[32];
@@ -131,6 +137,8 @@ struct svm_instance {
 	struct svm_vmalloc *vmalloc;
 	struct svm_filemap *filemap;
 	struct svm_objects *objects;
+	struct svm_reclaim *reclaim;
+	struct svm_swap_info *swap;
 };
 
 struct svm_instance *svm_instance_create(const struct svm_params *params);

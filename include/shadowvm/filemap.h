@@ -5,8 +5,8 @@
  *
  * Each object has a struct svm_address_space whose xarray maps a page
  * index to its shadow page. The cache holds one reference on every page
- * in it; lookups take one more for their caller. New pages go onto the
- * instance's inactive list, which the reclaim issue will age.
+ * in it; lookups take one more for their caller. New pages go onto their
+ * node's inactive list (include/shadowvm/vmscan.h).
  */
 #ifndef _SHADOWVM_FILEMAP_H
 #define _SHADOWVM_FILEMAP_H
@@ -33,14 +33,24 @@ struct svm_page;
  *           insertions, deletions and lookups that take a reference
  * @nrpages: pages in @i_pages
  * @nrdirty: pages in @i_pages with SVM_PG_dirty
+ * @nrswapped: swap entries in @i_pages: pages that live on the swap
+ *             device only
  * @id: number shown in tracepoints (the object's inode number)
+ * @host: the real address_space the object's VMAs hang off, for
+ *        unmapping a page from every process; NULL for test instances
+ *        that never map
+ *
+ * @i_pages holds, at each index, a struct svm_page * or, for a page that
+ * was swapped out, its swap entry as an xarray value entry.
  */
 struct svm_address_space {
 	struct svm_instance *svm;
 	struct xarray i_pages;
 	atomic_long_t nrpages;
 	atomic_long_t nrdirty;
+	atomic_long_t nrswapped;
 	unsigned long id;
+	struct address_space *host;
 };
 
 /**
@@ -66,18 +76,11 @@ enum svm_vm_event {
 
 /**
  * struct svm_filemap - page-cache state of an instance
- * @lru_lock: protects @inactive_list and @active_list (the book's
- *            pagemap_lru_lock)
- * @inactive_list: page-cache pages, newest first
- * @active_list: empty until the reclaim issue promotes pages
  * @nr_file_pages: pages in all the instance's page caches
  * @nr_dirty: dirty pages in them
  * @events: the enum svm_vm_event counters
  */
 struct svm_filemap {
-	spinlock_t lru_lock;	/* the LRU lists */
-	struct list_head inactive_list;
-	struct list_head active_list;
 	atomic_long_t nr_file_pages;
 	atomic_long_t nr_dirty;
 	atomic_long_t events[SVM_NR_VM_EVENTS];
@@ -104,6 +107,10 @@ struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 					 u32 index, bool *created);
 void svm_put_page(struct svm_instance *svm, struct svm_page *page);
 bool svm_mark_page_dirty(struct svm_address_space *as, struct svm_page *page);
+bool svm_clear_page_dirty_for_io(struct svm_address_space *as,
+				 struct svm_page *page);
+bool svm_page_harvest_dirty(struct svm_instance *svm, struct svm_page *page);
+bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page);
 unsigned long svm_truncate_pages(struct svm_address_space *as, u64 start);
 unsigned long svm_drop_clean_pages(struct svm_address_space *as);
 

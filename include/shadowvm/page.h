@@ -67,6 +67,7 @@ static_assert(sizeof(struct svm_page) == 40, "struct svm_page grew");
  * @SVM_PG_swapcache: in the swap cache; @private holds the swap entry
  * @SVM_PG_writeback: being written to disk
  * @SVM_PG_private: @private is in use by the owner
+ * @SVM_PG_readahead: read ahead from swap and not yet asked for
  * @SVM_NR_PAGEFLAGS: number of flag bits
  */
 enum svm_pageflags {
@@ -83,6 +84,7 @@ enum svm_pageflags {
 	SVM_PG_swapcache,
 	SVM_PG_writeback,
 	SVM_PG_private,
+	SVM_PG_readahead,
 	SVM_NR_PAGEFLAGS,
 };
 
@@ -111,7 +113,7 @@ static_assert(NODES_SHIFT <= SVM_PAGE_NODE_BITS);
 /* Flags cleared when a page is freed: stale state of its last owner. */
 #define SVM_PAGE_FLAGS_CLEAR_AT_FREE					\
 	(BIT(SVM_PG_referenced) | BIT(SVM_PG_uptodate) |		\
-	 BIT(SVM_PG_dirty) | SVM_PAGE_ORDER_MASK)
+	 BIT(SVM_PG_dirty) | BIT(SVM_PG_readahead) | SVM_PAGE_ORDER_MASK)
 
 /*
  * SVM_PAGEFLAG(name) defines svm_page_<name>() (test),
@@ -155,6 +157,7 @@ SVM_PAGEFLAG(highmem)
 SVM_PAGEFLAG(swapcache)
 SVM_PAGEFLAG(writeback)
 SVM_PAGEFLAG(private)
+SVM_PAGEFLAG(readahead)
 
 /**
  * svm_page_zonenum() - zone type of a shadow page

@@ -58,6 +58,14 @@ FIXTURE_VARIANT_ADD(bad_param, too_big) { "mem=1T", ENOMEM, "more than 3/4 of RA
 
 FIXTURE_VARIANT_ADD(bad_param, max_order) { "max_order=11", EINVAL, "max_order=11:" };
 
+FIXTURE_VARIANT_ADD(bad_param, page_cluster) {
+	"page_cluster=7", EINVAL, "page_cluster=7: must be 0-6"
+};
+
+FIXTURE_VARIANT_ADD(bad_param, format_without_swapdev) {
+	"swapdev_format=1", EINVAL, "need swapdev"
+};
+
 FIXTURE_VARIANT_ADD(bad_param, swapdev_relative) {
 	"swapdev=vda", EINVAL, "swapdev=vda: expected an absolute path"
 };
@@ -114,7 +122,9 @@ FIXTURE_VARIANT_ADD(good_param, order3) { "mem=3M max_order=3", 768, 3 };
 
 FIXTURE_VARIANT_ADD(good_param, big) { "mem=256M", 65536, 10 };
 
-FIXTURE_VARIANT_ADD(good_param, swapdev) { "mem=1M swapdev=/dev/vda", 256, 10 };
+FIXTURE_VARIANT_ADD(good_param, swapdev) {
+	"mem=1M swapdev=/dev/vda swapdev_format=1", 256, 10
+};
 
 FIXTURE_SETUP(good_param)
 {
@@ -257,6 +267,33 @@ TEST(memfree_returns)
 }
 
 #define FPA "/sys/kernel/debug/fail_page_alloc/"
+
+/*
+ * A swap device must carry a swap header: one without (zeroed here) is
+ * refused with EINVAL and a line that says what to do; swapdev_format=1
+ * writes one, after which a plain swapdev= load works.
+ */
+TEST(swapdev_header)
+{
+	char zero[4096] = { 0 };
+	int fd, kmsg;
+
+	ASSERT_FALSE(svm_loaded());
+	fd = open("/dev/vda", O_WRONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(sizeof(zero), pwrite(fd, zero, sizeof(zero), 0));
+	ASSERT_EQ(0, fsync(fd));
+	close(fd);
+	kmsg = kmsg_open();
+	ASSERT_GE(kmsg, 0);
+	EXPECT_EQ(-EINVAL, svm_load("mem=1M swapdev=/dev/vda"));
+	EXPECT_TRUE(kmsg_contains(kmsg, "no swap header"));
+	close(kmsg);
+	ASSERT_EQ(0, svm_load("mem=1M swapdev=/dev/vda swapdev_format=1"));
+	ASSERT_EQ(0, svm_unload());
+	ASSERT_EQ(0, svm_load("mem=1M swapdev=/dev/vda"));
+	ASSERT_EQ(0, svm_unload());
+}
 
 /*
  * A reservation that fails half way (fault injection lets the first 8 MiB

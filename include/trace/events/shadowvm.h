@@ -540,6 +540,186 @@ DEFINE_EVENT(svm_page_cache, svm_page_cache_delete,
 	TP_ARGS(instance, object, index, pfn)
 );
 
+DECLARE_EVENT_CLASS(svm_kswapd,
+	TP_PROTO(const char *instance, int nid, unsigned long reclaimed),
+	TP_ARGS(instance, nid, reclaimed),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(int, nid)
+		__field(unsigned long, reclaimed)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->nid = nid;
+		__entry->reclaimed = reclaimed;
+	),
+	TP_printk("%s nid=%d reclaimed=%lu", __get_str(instance),
+		  __entry->nid, __entry->reclaimed)
+);
+
+/**
+ * svm_kswapd_wake - a node's kswapd woke up to balance its zones
+ * @instance: instance name
+ * @nid: the node
+ * @reclaimed: pages it had reclaimed before, in all
+ */
+DEFINE_EVENT(svm_kswapd, svm_kswapd_wake,
+	TP_PROTO(const char *instance, int nid, unsigned long reclaimed),
+	TP_ARGS(instance, nid, reclaimed)
+);
+
+/**
+ * svm_kswapd_sleep - a node's kswapd went back to sleep
+ * @instance: instance name
+ * @nid: the node
+ * @reclaimed: pages it reclaimed in this run
+ */
+DEFINE_EVENT(svm_kswapd, svm_kswapd_sleep,
+	TP_PROTO(const char *instance, int nid, unsigned long reclaimed),
+	TP_ARGS(instance, nid, reclaimed)
+);
+
+/**
+ * svm_shrink_node - one pass of reclaim over a node's LRU lists
+ * @instance: instance name
+ * @nid: the node
+ * @priority: scan priority, SVM_DEF_PRIORITY down to 0
+ * @kswapd: run by kswapd (else direct reclaim)
+ * @scanned: inactive pages looked at
+ * @reclaimed: pages freed
+ */
+TRACE_EVENT(svm_shrink_node,
+	TP_PROTO(const char *instance, int nid, int priority, bool kswapd,
+		 unsigned long scanned, unsigned long reclaimed),
+	TP_ARGS(instance, nid, priority, kswapd, scanned, reclaimed),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(int, nid)
+		__field(int, priority)
+		__field(bool, kswapd)
+		__field(unsigned long, scanned)
+		__field(unsigned long, reclaimed)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->nid = nid;
+		__entry->priority = priority;
+		__entry->kswapd = kswapd;
+		__entry->scanned = scanned;
+		__entry->reclaimed = reclaimed;
+	),
+	TP_printk("%s nid=%d priority=%d %s scanned=%lu reclaimed=%lu",
+		  __get_str(instance), __entry->nid, __entry->priority,
+		  __entry->kswapd ? "kswapd" : "direct", __entry->scanned,
+		  __entry->reclaimed)
+);
+
+DECLARE_EVENT_CLASS(svm_lru,
+	TP_PROTO(const char *instance, unsigned long pfn),
+	TP_ARGS(instance, pfn),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned long, pfn)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->pfn = pfn;
+	),
+	TP_printk("%s pfn=%lu", __get_str(instance), __entry->pfn)
+);
+
+/**
+ * svm_lru_isolate - reclaim took a page off an LRU list to look at it
+ * @instance: instance name
+ * @pfn: shadow pfn of the page
+ */
+DEFINE_EVENT(svm_lru, svm_lru_isolate,
+	TP_PROTO(const char *instance, unsigned long pfn),
+	TP_ARGS(instance, pfn)
+);
+
+/**
+ * svm_lru_activate - a page moved to the active list
+ * @instance: instance name
+ * @pfn: shadow pfn of the page
+ */
+DEFINE_EVENT(svm_lru, svm_lru_activate,
+	TP_PROTO(const char *instance, unsigned long pfn),
+	TP_ARGS(instance, pfn)
+);
+
+/**
+ * svm_lru_deactivate - a page moved to the inactive list
+ * @instance: instance name
+ * @pfn: shadow pfn of the page
+ */
+DEFINE_EVENT(svm_lru, svm_lru_deactivate,
+	TP_PROTO(const char *instance, unsigned long pfn),
+	TP_ARGS(instance, pfn)
+);
+
+DECLARE_EVENT_CLASS(svm_swap_io,
+	TP_PROTO(const char *instance, unsigned long pfn, unsigned int swp),
+	TP_ARGS(instance, pfn, swp),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned long, pfn)
+		__field(unsigned int, swp)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->pfn = pfn;
+		__entry->swp = swp;
+	),
+	TP_printk("%s pfn=%lu entry=%#x", __get_str(instance), __entry->pfn,
+		  __entry->swp)
+);
+
+/**
+ * svm_swap_out - a page's write to its swap slot was submitted
+ * @instance: instance name
+ * @pfn: shadow pfn of the page
+ * @swp: its swap entry
+ */
+DEFINE_EVENT(svm_swap_io, svm_swap_out,
+	TP_PROTO(const char *instance, unsigned long pfn, unsigned int swp),
+	TP_ARGS(instance, pfn, swp)
+);
+
+/**
+ * svm_swap_in - a page's read from its swap slot was submitted
+ * @instance: instance name
+ * @pfn: shadow pfn of the page
+ * @swp: its swap entry
+ */
+DEFINE_EVENT(svm_swap_io, svm_swap_in,
+	TP_PROTO(const char *instance, unsigned long pfn, unsigned int swp),
+	TP_ARGS(instance, pfn, swp)
+);
+
+/**
+ * svm_swap_readahead - a neighbouring slot was read ahead
+ * @instance: instance name
+ * @swp: the slot read ahead
+ * @target: the slot the fault asked for
+ */
+TRACE_EVENT(svm_swap_readahead,
+	TP_PROTO(const char *instance, unsigned int swp, unsigned int target),
+	TP_ARGS(instance, swp, target),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned int, swp)
+		__field(unsigned int, target)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->swp = swp;
+		__entry->target = target;
+	),
+	TP_printk("%s entry=%#x target=%#x", __get_str(instance),
+		  __entry->swp, __entry->target)
+);
+
 #endif /* _TRACE_SHADOWVM_H */
 
 /* This part must be outside the header guard. */

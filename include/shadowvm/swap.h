@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shadowvm swap: a swap area on a block device, its slot allocator, the
+ * swap cache and the page I/O (the book, chapter 11; 6.12's
+ * mm/swapfile.c, mm/swap_state.c and mm/page_io.c). See
+ * Documentation/swap.rst.
+ *
+ * A swap entry names one page-sized slot of the area. When a page leaves
+ * memory its object's page cache keeps the entry where the page was (an
+ * xarray value entry), as 2.6's shmem keeps swap entries in its radix tree.
+ */
+#ifndef _SHADOWVM_SWAP_H
+#define _SHADOWVM_SWAP_H
+
+#include <linux/atomic.h>
+#include <linux/bio.h>
+#include <linux/completion.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include <shadowvm/bounce.h>
+#include <shadowvm/gfp.h>
+
+struct dentry;
+struct file;
+struct seq_file;
+struct svm_instance;
+struct svm_page;
+
+/**
+ * struct svm_swp_entry - a swap slot: area type and page offset
+ * @val: the type and the offset
+ *
+ * Bits 0-26 hold the offset, bits 27-31 the type (index of the area).
+ * Offset 0 holds the swap header and is never handed out, so the value 0
+ * means "no entry" (2.4's SWP_ENTRY(0, 0)).
+ */
+struct svm_swp_entry {
+	u32 val;
+};
+
+#define SVM_SWP_OFFSET_BITS	27
+#define SVM_SWP_TYPE_BITS	5
+#define SVM_MAX_SWAPFILES	1
+/* Largest area, in pages: what the offset field can name. */
+#define SVM_SWP_MAX_PAGES	BIT(SVM_SWP_OFFSET_BITS)
+
+/**
+ * svm_swp_entry() - make a swap entry
+ * @type: area index, below SVM_MAX_SWAPFILES
+ * @offset: slot, below SVM_SWP_MAX_PAGES
+ *
+ * Return: the entry.
+ */
+static inline struct svm_swp_entry svm_swp_entry(unsigned int type,
+					    unsigned long offset)
+{
+	return (struct svm_swp_entry){ (type << SVM_SWP_OFFSET_BITS) | offset };
+}
+
+/**
+ * svm_swp_type() - area index of an entry
+ * @e: the entry
+ *
+ * Return: the type.
+ */
+static inline unsigned int svm_swp_type(struct svm_swp_entry e)
+{
+	return e.val >> SVM_SWP_OFFSET_BITS;
+}
+
+/**
+ * svm_swp_offset() - slot of an entry
+ * @e: the entry
+ *
+ * Return: the offset in pages from the start of the area.
+ */
+static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
+{
+	return e.val & (SVM_SWP_MAX_PAGES - 1);
+}
+
+/* swap_map values: a use count, or a bad page (2.4's SWAP_MAP_BAD). */
+#define SVM_SWAP_MAP_MAX	0x7e
+#define SVM_SWAP_MAP_BAD	0x7f
+/* Slots per cluster: sequential evictions get consecutive slots. */
+#define SVM_SWAPFILE_CLUSTER	256
+
+/**
+ * struct svm_swap_info - one swap area (2.4's swap_info_struct)
+ * @svm: the instance it serves
+ * @bdev_file: the block device, opened exclusively
+ * @path: the device's path, for swapinfo
+ * @type: index of the area (the type in its entries)
+ * @prio: priority shown in swapinfo
+ * @page_cluster: log2 of the slots read around a faulting one
+ * @lock: protects @swap_map and every field up to @inuse_pages
+ * @swap_map: use count of each slot; SVM_SWAP_MAP_BAD for bad pages and
+ *            the header
+ * @max: slots in the area, header included (last_page + 1)
+ * @pages: usable slots
+ * @lowest_bit: lowest slot that may be free
+ * @highest_bit: highest slot that may be free
+ * @cluster_next: next slot to try in the current cluster
+ * @cluster_nr: slots left to hand out from the current cluster
+ * @inuse_pages: slots with a non-zero count
+ * @nr_badpages: bad slots listed in the header
+ * @cache: the swap cache: slot -> struct svm_page * of pages being
+ *         written, just read, or read ahead
+ * @nr_cache: pages in @cache
+ * @bounce: bounces HIGHMEM pages when the device is declared lowmem-only
+ * @bioset: bios with a struct svm_swap_bio in front; its reserve keeps
+ *          swap-out going when the kernel is short of memory
+ * @clusters: new empty clusters found by the scan
+ * @scan_fallbacks: allocations that found no empty cluster and took the
+ *                  first free slot
+ * @alloc_fail: allocations that found the area full
+ * @pswpin: pages read
+ * @pswpout: pages written
+ * @io_errors: failed reads and writes
+ * @ra_pages: pages read ahead
+ * @ra_hits: read-ahead pages later found by a fault
+ */
+struct svm_swap_info {
+	struct svm_instance *svm;
+	struct file *bdev_file;
+	char path[64];
+	unsigned int type;
+	int prio;
+	unsigned int page_cluster;
+	spinlock_t lock;	/* swap_map and the scan state */
+	u8 *swap_map;
+	unsigned long max;
+	unsigned long pages;
+	unsigned long lowest_bit;
+	unsigned long highest_bit;
+	unsigned long cluster_next;
+	unsigned long cluster_nr;
+	unsigned long inuse_pages;
+	unsigned long nr_badpages;
+	struct xarray cache;
+	atomic_long_t nr_cache;
+	struct svm_bounce_dev bounce;
+	struct bio_set bioset;
+	atomic_long_t clusters;
+	atomic_long_t scan_fallbacks;
+	atomic_long_t alloc_fail;
+	atomic_long_t pswpin;
+	atomic_long_t pswpout;
+	atomic_long_t io_errors;
+	atomic_long_t ra_pages;
+	atomic_long_t ra_hits;
+};
+
+/**
+ * struct svm_swap_params - how to attach a swap area
+ * @path: absolute path of a block device
+ * @format: write a fresh swap header first (as mkswap) instead of
+ *          requiring one
+ * @lowmem_only: the device cannot reach HIGHMEM pages: bounce them
+ * @prio: priority to show
+ * @page_cluster: read-ahead window is 2^@page_cluster slots (0: none)
+ */
+struct svm_swap_params {
+	const char *path;
+	bool format;
+	bool lowmem_only;
+	int prio;
+	unsigned int page_cluster;
+};
+
+/* Largest page_cluster: a window of 64 slots. */
+#define SVM_PAGE_CLUSTER_MAX	6
+
+/* Pages one reclaim pass writes before waiting (2.6's SWAP_CLUSTER_MAX). */
+#define SVM_SWAP_CLUSTER_MAX	32
+
+/**
+ * struct svm_swap_batch - writes submitted together, waited for together
+ * @pending: bios not yet completed
+ * @done: completed when @pending drops to zero
+ * @nr: entries used in @io
+ * @io: each write: the page, the page the device saw (a bounce page or
+ *      the page itself) and the result
+ */
+struct svm_swap_batch {
+	atomic_t pending;
+	struct completion done;
+	unsigned int nr;
+	struct {
+		struct svm_page *page;
+		struct svm_page *io_page;
+		int error;
+	} io[SVM_SWAP_CLUSTER_MAX];
+};
+
+/**
+ * struct svm_swap_bio - what travels with each swap bio
+ * @si: the area
+ * @page: the page read or written
+ * @io_page: the page the device transfers (differs when bounced)
+ * @batch: for a write, its batch; NULL for a read
+ * @slot: for a write, its index in @batch->io
+ * @work: completes a bounced read in process context
+ * @bio: the bio; last, as the bioset's front padding requires
+ */
+struct svm_swap_bio {
+	struct svm_swap_info *si;
+	struct svm_page *page;
+	struct svm_page *io_page;
+	struct svm_swap_batch *batch;
+	unsigned int slot;
+	struct work_struct work;
+	struct bio bio;
+};
+
+/* module/swapfile.c: the area and its slots */
+int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p);
+void svm_swapoff(struct svm_instance *svm);
+bool svm_swap_active(const struct svm_instance *svm);
+struct svm_swp_entry svm_get_swap_page(struct svm_instance *svm);
+int svm_swap_duplicate(struct svm_instance *svm, struct svm_swp_entry entry);
+void svm_swap_free(struct svm_instance *svm, struct svm_swp_entry entry);
+int svm_swap_count(struct svm_instance *svm, struct svm_swp_entry entry);
+unsigned long svm_nr_swap_pages(struct svm_instance *svm);
+void svm_swap_debugfs_create(struct svm_instance *svm, struct dentry *dir);
+int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm);
+
+/* module/swap_state.c: the swap cache */
+int svm_add_to_swap_cache(struct svm_instance *svm, struct svm_page *page,
+			  struct svm_swp_entry entry);
+bool svm_delete_from_swap_cache(struct svm_instance *svm,
+				struct svm_page *page, int expected_refs);
+struct svm_page *svm_lookup_swap_cache(struct svm_instance *svm,
+				       struct svm_swp_entry entry);
+struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
+				      struct svm_swp_entry entry, bool *major);
+void svm_swap_cache_drain(struct svm_instance *svm);
+void svm_free_swap_and_cache(struct svm_instance *svm,
+			     struct svm_swp_entry entry);
+
+/* module/page_io.c: reading and writing pages */
+int svm_swap_io_init(struct svm_swap_info *si);
+void svm_swap_io_exit(struct svm_swap_info *si);
+int svm_swap_rw_header(struct svm_swap_info *si, struct page *page,
+		       bool write);
+void svm_swap_batch_init(struct svm_swap_batch *batch);
+int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page,
+		       struct svm_swap_batch *batch);
+void svm_swap_batch_wait(struct svm_instance *svm,
+			 struct svm_swap_batch *batch);
+int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
+
+#endif /* _SHADOWVM_SWAP_H */

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shadowvm page frame reclamation: the LRU lists, shrinking them, kswapd
+ * and direct reclaim (the book, chapter 10; 2.6's mm/vmscan.c and
+ * mm/swap.c). See Documentation/reclaim.rst.
+ *
+ * Each shadow node has an active and an inactive list (2.6.28's per-node
+ * lists; the book's 2.4 kernel had one global pair).
+ * Pages of objects and of the swap cache are on them; the lists hold no
+ * reference, taking a page off them to reclaim it (isolating) does.
+ */
+#ifndef _SHADOWVM_VMSCAN_H
+#define _SHADOWVM_VMSCAN_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include <shadowvm/gfp.h>
+
+struct dentry;
+struct seq_file;
+struct svm_instance;
+struct svm_page;
+struct svm_zone;
+struct task_struct;
+
+/* Scanning starts at 1/2^12 of a list and doubles each round (2.6). */
+#define SVM_DEF_PRIORITY	12
+
+/**
+ * enum svm_lru_list - the LRU lists of a node
+ * @SVM_LRU_INACTIVE: candidates for eviction, newest first
+ * @SVM_LRU_ACTIVE: the working set
+ * @SVM_NR_LRU_LISTS: number of lists
+ */
+enum svm_lru_list {
+	SVM_LRU_INACTIVE,
+	SVM_LRU_ACTIVE,
+	SVM_NR_LRU_LISTS,
+};
+
+/**
+ * enum svm_reclaim_event - reclaim counters shown in debugfs "vmstat"
+ * @SVM_PGSCAN_KSWAPD: inactive pages kswapd looked at
+ * @SVM_PGSCAN_DIRECT: inactive pages direct reclaim looked at
+ * @SVM_PGSTEAL_KSWAPD: pages kswapd freed
+ * @SVM_PGSTEAL_DIRECT: pages direct reclaim freed
+ * @SVM_ALLOCSTALL: allocations that entered direct reclaim
+ * @SVM_KSWAPD_WAKE: kswapd wake-ups
+ * @SVM_PGREFILL: active pages looked at to refill the inactive list
+ * @SVM_PGACTIVATE: pages moved to the active list
+ * @SVM_PGDEACTIVATE: pages moved to the inactive list
+ * @SVM_PGSWAPOUT_DROP: clean pages freed without I/O thanks to a valid
+ *                      swap copy or because they were never written
+ * @SVM_NR_RECLAIM_EVENTS: number of counters
+ */
+enum svm_reclaim_event {
+	SVM_PGSCAN_KSWAPD,
+	SVM_PGSCAN_DIRECT,
+	SVM_PGSTEAL_KSWAPD,
+	SVM_PGSTEAL_DIRECT,
+	SVM_ALLOCSTALL,
+	SVM_KSWAPD_WAKE,
+	SVM_PGREFILL,
+	SVM_PGACTIVATE,
+	SVM_PGDEACTIVATE,
+	SVM_PGSWAPOUT_DROP,
+	SVM_NR_RECLAIM_EVENTS,
+};
+
+/**
+ * struct svm_lruvec - the LRU lists of one node
+ * @lru_lock: protects the lists and @nr (the book's pagemap_lru_lock)
+ * @lists: the lists, indexed by enum svm_lru_list
+ * @nr: pages on each list
+ */
+struct svm_lruvec {
+	spinlock_t lru_lock;	/* the lists */
+	struct list_head lists[SVM_NR_LRU_LISTS];
+	unsigned long nr[SVM_NR_LRU_LISTS];
+};
+
+/**
+ * struct svm_node_reclaim - reclaim state of one shadow node
+ * @svm: the instance
+ * @nid: the node
+ * @lruvec: its LRU lists
+ * @kswapd: its kswapd thread; NULL when the instance runs without one
+ * @kswapd_wait: kswapd sleeps here
+ * @kswapd_wake: a wake-up is pending
+ * @kswapd_running: kswapd is balancing the node now
+ * @kswapd_runs: balancing runs
+ * @kswapd_reclaimed: pages kswapd freed, in all
+ * @kswapd_priority: the lowest priority the last run reached
+ */
+struct svm_node_reclaim {
+	struct svm_instance *svm;
+	int nid;
+	struct svm_lruvec lruvec;
+	struct task_struct *kswapd;
+	wait_queue_head_t kswapd_wait;
+	bool kswapd_wake;
+	bool kswapd_running;
+	unsigned long kswapd_runs;
+	unsigned long kswapd_reclaimed;
+	int kswapd_priority;
+};
+
+/**
+ * struct svm_reclaim - reclaim state of an instance
+ * @node: per node, indexed by node id; NULL for nodes with no memory
+ * @events: the enum svm_reclaim_event counters
+ */
+struct svm_reclaim {
+	struct svm_node_reclaim **node;
+	atomic_long_t events[SVM_NR_RECLAIM_EVENTS];
+};
+
+int svm_reclaim_init(struct svm_instance *svm, bool kswapd);
+void svm_reclaim_exit(struct svm_instance *svm);
+void svm_kswapd_stop(struct svm_instance *svm);
+unsigned long svm_reclaim_event(struct svm_instance *svm,
+				enum svm_reclaim_event ev);
+
+void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page);
+void svm_lru_del(struct svm_instance *svm, struct svm_page *page);
+bool svm_isolate_lru_page(struct svm_instance *svm, struct svm_page *page);
+void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page);
+unsigned long svm_lru_pages(struct svm_instance *svm, enum svm_lru_list lru);
+
+void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone);
+unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
+				    svm_gfp_t gfp);
+unsigned long svm_shrink_all_memory(struct svm_instance *svm,
+				    unsigned long nr_pages);
+
+int svm_reclaim_vmstat_show(struct seq_file *m, struct svm_instance *svm);
+void svm_reclaim_debugfs_create(struct svm_instance *svm, struct dentry *dir);
+
+#endif /* _SHADOWVM_VMSCAN_H */

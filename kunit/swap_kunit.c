@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for shadowvm's reclaim and swap on private instances: the
+ * LRU movement rules, swap entries, the slot allocator (clusters, reuse,
+ * a full device), the swap cache, and reclaim of clean and dirty pages
+ * through the real bio path on a RAM disk (brd's /dev/ram0, built into
+ * the debug kernel).
+ */
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
+#include <shadowvm/gfp.h>
+#include <shadowvm/highmem.h>
+#include <shadowvm/mmzone.h>
+#include <shadowvm/page.h>
+#include <shadowvm/swap.h>
+#include <shadowvm/vmscan.h>
+
+#include "svm_kunit.h"
+
+#define SWAP_DEV	"/dev/ram0"
+
+static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
+				   bool swap)
+{
+	struct svm_params p = {
+		.name = "kunit-swap",
+		.nr_pages = nr_pages,
+		.max_order = MAX_PAGE_ORDER,
+		.nid = numa_node_id(),
+	};
+	struct svm_swap_params sp = {
+		.path = SWAP_DEV,
+		.format = true,
+		.page_cluster = 3,
+	};
+	struct svm_instance *svm = svm_kunit_instance(test, &p);
+
+	if (swap)
+		KUNIT_ASSERT_EQ(test, svm_swapon(svm, &sp), 0);
+	return svm;
+}
+
+static void fill(struct svm_instance *svm, struct svm_page *page, u32 seed)
+{
+	u32 *k = svm_kmap_atomic(svm, page);
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*k); i++)
+		k[i] = seed * 2654435761U + i;
+	svm_kunmap_atomic(svm, k);
+}
+
+static bool holds(struct svm_instance *svm, struct svm_page *page, u32 seed)
+{
+	u32 *k = svm_kmap_atomic(svm, page);
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*k); i++)
+		ok &= k[i] == seed * 2654435761U + i;
+	svm_kunmap_atomic(svm, k);
+	return ok;
+}
+
+/* Entries keep their type and offset; 0 is never a valid slot. */
+static void svm_swp_entry_test(struct kunit *test)
+{
+	struct svm_swp_entry e = svm_swp_entry(0, 12345);
+
+	KUNIT_EXPECT_EQ(test, svm_swp_type(e), 0);
+	KUNIT_EXPECT_EQ(test, svm_swp_offset(e), 12345);
+	e = svm_swp_entry(SVM_MAX_SWAPFILES - 1, SVM_SWP_MAX_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, svm_swp_type(e), SVM_MAX_SWAPFILES - 1);
+	KUNIT_EXPECT_EQ(test, svm_swp_offset(e), SVM_SWP_MAX_PAGES - 1);
+	KUNIT_EXPECT_NE(test, svm_swp_entry(0, 1).val, 0);
+}
+
+/* Slots come in a run from a cluster; freed ones are found again. */
+static void svm_swap_slots_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64, true);
+	struct svm_swp_entry e[8], again;
+	unsigned long free0 = svm_nr_swap_pages(svm);
+	int i;
+
+	KUNIT_ASSERT_GT(test, free0, SVM_SWAPFILE_CLUSTER);
+	for (i = 0; i < 8; i++) {
+		e[i] = svm_get_swap_page(svm);
+		KUNIT_ASSERT_NE(test, e[i].val, 0);
+		KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e[i]), 1);
+		if (i)
+			KUNIT_EXPECT_EQ(test, svm_swp_offset(e[i]),
+					svm_swp_offset(e[i - 1]) + 1);
+	}
+	KUNIT_EXPECT_NE(test, svm_swp_offset(e[0]), 0);
+	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), free0 - 8);
+	/* A second user keeps the slot through one free. */
+	KUNIT_EXPECT_EQ(test, svm_swap_duplicate(svm, e[3]), 0);
+	svm_swap_free(svm, e[3]);
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e[3]), 1);
+	for (i = 0; i < 8; i++)
+		svm_swap_free(svm, e[i]);
+	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), free0);
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e[0]), 0);
+	/* Not in use any more: a duplicate is refused. */
+	KUNIT_EXPECT_EQ(test, svm_swap_duplicate(svm, e[0]), -EINVAL);
+	/* The header slot and slots past the end are no entries. */
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, svm_swp_entry(0, 0)),
+			-EINVAL);
+	again = svm_get_swap_page(svm);
+	KUNIT_EXPECT_NE(test, again.val, 0);
+	svm_swap_free(svm, again);
+}
+
+/* Every usable slot can be had once; then allocation fails, then wraps. */
+static void svm_swap_full_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64, true);
+	unsigned long n = svm_nr_swap_pages(svm), i, got = 0;
+	struct svm_swp_entry e, mid = { 0 };
+
+	for (i = 0; i < n; i++) {
+		e = svm_get_swap_page(svm);
+		if (!e.val)
+			break;
+		got++;
+		if (i == n / 2)
+			mid = e;
+	}
+	KUNIT_EXPECT_EQ(test, got, n);
+	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), 0);
+	KUNIT_EXPECT_EQ(test, svm_get_swap_page(svm).val, 0);
+	/* The one slot freed in the middle is the one handed out next. */
+	svm_swap_free(svm, mid);
+	e = svm_get_swap_page(svm);
+	KUNIT_EXPECT_EQ(test, e.val, mid.val);
+	for (i = 1; i <= n; i++)
+		svm_swap_free(svm, svm_swp_entry(0, i));
+	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), n);
+}
+
+/* The swap cache finds a page by entry; removal respects other holders. */
+static void svm_swap_cache_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64, true);
+	struct svm_swp_entry e = svm_get_swap_page(svm);
+	struct svm_page *page = svm_alloc_page(svm, SVM_GFP_KERNEL), *found;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_NE(test, e.val, 0);
+	svm_lock_page(page);
+	KUNIT_EXPECT_EQ(test, svm_add_to_swap_cache(svm, page, e), 0);
+	KUNIT_EXPECT_EQ(test, svm_add_to_swap_cache(svm, page, e), -EEXIST);
+	KUNIT_EXPECT_TRUE(test, svm_page_swapcache(page));
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e), 2);
+	KUNIT_EXPECT_EQ(test, svm_page_count(page), 2);
+	found = svm_lookup_swap_cache(svm, e);
+	KUNIT_EXPECT_PTR_EQ(test, found, page);
+	/* Somebody (the lookup) holds it: not removed. */
+	KUNIT_EXPECT_FALSE(test, svm_delete_from_swap_cache(svm, page, 2));
+	svm_put_page(svm, found);
+	KUNIT_EXPECT_TRUE(test, svm_delete_from_swap_cache(svm, page, 2));
+	KUNIT_EXPECT_FALSE(test, svm_page_swapcache(page));
+	KUNIT_EXPECT_NULL(test, svm_lookup_swap_cache(svm, e));
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e), 1);
+	svm_unlock_page(page);
+	svm_free_page(svm, page);
+	svm_swap_free(svm, e);
+}
+
+/* 2.6's mark_page_accessed(): two uses move a page to the active list. */
+static void svm_lru_accessed_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64, false);
+	struct svm_address_space as;
+	struct svm_page *page;
+	bool created;
+
+	svm_address_space_init(&as, svm, 1);
+	page = svm_find_or_create_page(&as, 0, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	/* New: inactive, referenced by the fault that made it. */
+	KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_active(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_referenced(page));
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 1);
+	svm_mark_page_accessed(svm, page);
+	KUNIT_EXPECT_TRUE(test, svm_page_active(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_referenced(page));
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 1);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
+	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_PGACTIVATE), 1);
+	svm_mark_page_accessed(svm, page);
+	KUNIT_EXPECT_TRUE(test, svm_page_referenced(page));
+	/* Isolated: off the lists, with a reference; only once. */
+	KUNIT_EXPECT_TRUE(test, svm_isolate_lru_page(svm, page));
+	KUNIT_EXPECT_FALSE(test, svm_isolate_lru_page(svm, page));
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
+	svm_lru_cache_add(svm, page);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 1);
+	svm_put_page(svm, page);
+	svm_put_page(svm, page);
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
+}
+
+/* Without swap, clean pages are dropped and dirty ones stay. */
+static void svm_reclaim_clean_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 128, false);
+	struct svm_address_space as;
+	struct svm_page *page;
+	unsigned long freed;
+	bool created;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 2);
+	for (i = 0; i < 32; i++) {
+		page = svm_find_or_create_page(&as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		if (i % 2)
+			svm_mark_page_dirty(&as, page);
+		svm_put_page(svm, page);
+	}
+	freed = svm_shrink_all_memory(svm, 64);
+	KUNIT_EXPECT_EQ(test, freed, 16);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 16);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 0);
+	for (i = 0; i < 32; i++) {
+		page = svm_find_get_page(&as, i);
+		KUNIT_EXPECT_EQ(test, !!page, i % 2);
+		if (page)
+			svm_put_page(svm, page);
+	}
+	KUNIT_EXPECT_GE(test, svm_reclaim_event(svm, SVM_PGSCAN_DIRECT), 32);
+	svm_address_space_destroy(&as);
+}
+
+/*
+ * With swap on a RAM disk: dirty pages are written and leave swap entries
+ * behind; clean ones are dropped; every page comes back with its data
+ * (a major fault, or a swap-cache hit after read-ahead).
+ */
+static void svm_reclaim_swap_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 128, true);
+	struct svm_address_space as;
+	struct svm_page *page;
+	unsigned long slots;
+	bool created;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 3);
+	for (i = 0; i < 32; i++) {
+		page = svm_find_or_create_page(&as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		if (i % 4) {
+			fill(svm, page, i);
+			svm_mark_page_dirty(&as, page);
+		}
+		svm_put_page(svm, page);
+	}
+	slots = svm_nr_swap_pages(svm);
+	KUNIT_EXPECT_EQ(test, svm_shrink_all_memory(svm, 64), 32);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 24);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->pswpout), 24);
+	KUNIT_EXPECT_EQ(test, slots - svm_nr_swap_pages(svm), 24);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_cache), 0);
+	for (i = 0; i < 32; i++) {
+		page = svm_find_or_create_page(&as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		if (i % 4)
+			KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i),
+					      "page %u", i);
+		else
+			KUNIT_EXPECT_TRUE(test, created);
+		KUNIT_EXPECT_FALSE(test, svm_page_dirty(page));
+		svm_put_page(svm, page);
+	}
+	/* Read-ahead brought neighbours in before their faults. */
+	KUNIT_EXPECT_GT(test, atomic_long_read(&svm->swap->ra_hits), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->pswpin), 24);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 0);
+	/* Clean with a swap copy: freed again without I/O. */
+	KUNIT_EXPECT_EQ(test, svm_shrink_all_memory(svm, 64), 32);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->pswpout), 24);
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), slots);
+}
+
+static struct kunit_case svm_swap_cases[] = {
+	KUNIT_CASE(svm_swp_entry_test),
+	KUNIT_CASE(svm_swap_slots_test),
+	KUNIT_CASE(svm_swap_full_test),
+	KUNIT_CASE(svm_swap_cache_test),
+	KUNIT_CASE(svm_lru_accessed_test),
+	KUNIT_CASE(svm_reclaim_clean_test),
+	KUNIT_CASE(svm_reclaim_swap_test),
+	{}
+};
+
+static struct kunit_suite svm_swap_suite = {
+	.name = "shadowvm_swap",
+	.test_cases = svm_swap_cases,
+};
+
+kunit_test_suite(svm_swap_suite);

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowvm swap I/O: pages go to and come from the swap device in bios
+ * (the book, section 11.7; 6.12's mm/page_io.c).
+ *
+ * A bio carries the real page behind a shadow page, so a HIGHMEM shadow
+ * page needs no kernel mapping for I/O; only an area declared lowmem-only
+ * bounces it. Completions run in interrupt context, where the shadow
+ * allocator's locks may not be taken: a write completion only records its
+ * result for the reclaimer waiting on the batch, a read completion marks
+ * the page up to date and unlocks it, handing bounced reads to a work item.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+#include <kunit/visibility.h>
+
+#include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
+#include <shadowvm/page.h>
+#include <shadowvm/swap.h>
+#include <trace/events/shadowvm.h>
+
+/**
+ * svm_swap_io_init() - set up an area's bios
+ * @si: the area
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int svm_swap_io_init(struct svm_swap_info *si)
+{
+	return bioset_init(&si->bioset, BIO_POOL_SIZE,
+			   offsetof(struct svm_swap_bio, bio),
+			   BIOSET_NEED_BVECS);
+}
+
+/**
+ * svm_swap_io_exit() - free an area's bios; no I/O may be in flight
+ * @si: the area
+ */
+void svm_swap_io_exit(struct svm_swap_info *si)
+{
+	bioset_exit(&si->bioset);
+}
+
+/**
+ * svm_swap_rw_header() - read or write slot 0 synchronously
+ * @si: the area, with its device open
+ * @page: a real page to transfer
+ * @write: write @page instead of reading into it
+ *
+ * Context: process context; sleeps.
+ * Return: 0 or the I/O's errno.
+ */
+int svm_swap_rw_header(struct svm_swap_info *si, struct page *page,
+		       bool write)
+{
+	struct bio_vec bvec;
+	struct bio bio;
+	int ret;
+
+	bio_init(&bio, file_bdev(si->bdev_file), &bvec, 1,
+		 write ? REQ_OP_WRITE | REQ_SYNC | REQ_FUA : REQ_OP_READ);
+	bio.bi_iter.bi_sector = 0;
+	__bio_add_page(&bio, page, PAGE_SIZE, 0);
+	ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+	return ret;
+}
+
+static struct svm_swap_bio *svm_swap_bio_alloc(struct svm_swap_info *si,
+					       struct svm_page *page,
+					       struct svm_page *io_page,
+					       blk_opf_t opf)
+{
+	struct svm_instance *svm = si->svm;
+	struct svm_swp_entry entry = { page->private };
+	struct svm_swap_bio *sb;
+	struct bio *bio;
+
+	/* NOIO, and the bioset's reserve: reclaim must not wait on itself. */
+	bio = bio_alloc_bioset(file_bdev(si->bdev_file), 1, opf, GFP_NOIO,
+			       &si->bioset);
+	sb = container_of(bio, struct svm_swap_bio, bio);
+	sb->si = si;
+	sb->page = page;
+	sb->io_page = io_page;
+	sb->batch = NULL;
+	bio->bi_iter.bi_sector = (sector_t)svm_swp_offset(entry) <<
+				 (PAGE_SHIFT - SECTOR_SHIFT);
+	__bio_add_page(bio, svm_page_to_real(svm, io_page), PAGE_SIZE, 0);
+	return sb;
+}
+
+/**
+ * svm_swap_batch_init() - start an empty batch of writes
+ * @batch: the batch
+ */
+void svm_swap_batch_init(struct svm_swap_batch *batch)
+{
+	/* One for the submitter, dropped by svm_swap_batch_wait(). */
+	atomic_set(&batch->pending, 1);
+	init_completion(&batch->done);
+	batch->nr = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_batch_init);
+
+static void svm_swap_write_end_io(struct bio *bio)
+{
+	struct svm_swap_bio *sb = container_of(bio, struct svm_swap_bio, bio);
+	struct svm_swap_batch *batch = sb->batch;
+
+	batch->io[sb->slot].error = blk_status_to_errno(bio->bi_status);
+	bio_put(bio);
+	if (atomic_dec_and_test(&batch->pending))
+		complete(&batch->done);
+}
+
+/**
+ * svm_swap_writepage() - start writing a page to its swap slot
+ * @svm: the instance, with a swap area
+ * @page: a page locked by the caller, in the swap cache (@page->private
+ *        is its entry), with SVM_PG_writeback set
+ * @batch: the batch to add the write to; it must have room
+ *
+ * The write is submitted at once; the caller's plug merges neighbouring
+ * slots into one request. svm_swap_batch_wait() collects the result.
+ *
+ * Context: process context; may sleep (bounce pages, bios).
+ * Return: 0; -EINVAL when @batch is full; -ENOMEM without a bounce page.
+ */
+int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page,
+		       struct svm_swap_batch *batch)
+{
+	struct svm_swap_info *si = svm->swap;
+	struct svm_page *io_page;
+	struct svm_swap_bio *sb;
+
+	if (batch->nr >= SVM_SWAP_CLUSTER_MAX)
+		return -EINVAL;
+	io_page = svm_bounce_map(&si->bounce, page, SVM_IO_WRITE,
+				 SVM_GFP_NOIO);
+	if (!io_page)
+		return -ENOMEM;
+	sb = svm_swap_bio_alloc(si, page, io_page, REQ_OP_WRITE | REQ_SWAP);
+	sb->batch = batch;
+	sb->slot = batch->nr;
+	batch->io[batch->nr].page = page;
+	batch->io[batch->nr].io_page = io_page;
+	batch->io[batch->nr].error = 0;
+	batch->nr++;
+	atomic_inc(&batch->pending);
+	sb->bio.bi_end_io = svm_swap_write_end_io;
+	atomic_long_inc(&si->pswpout);
+	trace_svm_swap_out(svm->name, svm_page_to_pfn(svm, page),
+			   page->private);
+	submit_bio(&sb->bio);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_writepage);
+
+/**
+ * svm_swap_batch_wait() - wait for a batch and finish its pages
+ * @svm: the instance
+ * @batch: a batch started with svm_swap_batch_init()
+ *
+ * Frees the bounce pages and clears SVM_PG_writeback of every page. A
+ * page whose write failed is marked dirty again so that it stays in
+ * memory; the error is logged and counted.
+ *
+ * Context: process context; sleeps.
+ */
+void svm_swap_batch_wait(struct svm_instance *svm,
+			 struct svm_swap_batch *batch)
+{
+	struct svm_swap_info *si = svm->swap;
+	unsigned int i;
+
+	if (!atomic_dec_and_test(&batch->pending))
+		wait_for_completion_io(&batch->done);
+	for (i = 0; i < batch->nr; i++) {
+		struct svm_page *page = batch->io[i].page;
+		int err = batch->io[i].error;
+
+		svm_bounce_unmap(&si->bounce, page, batch->io[i].io_page,
+				 SVM_IO_WRITE, err);
+		if (err) {
+			atomic_long_inc(&si->io_errors);
+			pr_err_ratelimited("%s: write to swap slot %#x failed: %d\n",
+					   svm->name, page->private, err);
+			svm_set_page_dirty(page);
+		}
+		svm_clear_page_writeback(page);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_batch_wait);
+
+static void svm_swap_read_done(struct svm_swap_bio *sb, int err)
+{
+	struct svm_swap_info *si = sb->si;
+
+	if (err) {
+		atomic_long_inc(&si->io_errors);
+		pr_err_ratelimited("%s: read of swap slot %#x failed: %d\n",
+				   si->svm->name, sb->page->private, err);
+	} else {
+		svm_set_page_uptodate(sb->page);
+	}
+	svm_unlock_page(sb->page);
+}
+
+static void svm_swap_read_work(struct work_struct *work)
+{
+	struct svm_swap_bio *sb = container_of(work, struct svm_swap_bio, work);
+	int err = blk_status_to_errno(sb->bio.bi_status);
+
+	svm_bounce_unmap(&sb->si->bounce, sb->page, sb->io_page, SVM_IO_READ,
+			 err);
+	svm_swap_read_done(sb, err);
+	bio_put(&sb->bio);
+}
+
+static void svm_swap_read_end_io(struct bio *bio)
+{
+	struct svm_swap_bio *sb = container_of(bio, struct svm_swap_bio, bio);
+
+	/* Copying a bounce page back takes locks interrupts must not. */
+	if (sb->io_page != sb->page) {
+		INIT_WORK(&sb->work, svm_swap_read_work);
+		queue_work(system_unbound_wq, &sb->work);
+		return;
+	}
+	svm_swap_read_done(sb, blk_status_to_errno(bio->bi_status));
+	bio_put(bio);
+}
+
+/**
+ * svm_swap_readpage() - start reading a page from its swap slot
+ * @svm: the instance, with a swap area
+ * @page: a new page locked by the caller, in the swap cache
+ *        (@page->private is its entry), not up to date
+ *
+ * Completion marks the page up to date (unless the read failed) and
+ * unlocks it: wait with svm_lock_page() or svm_wait_on_page_locked().
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM when a bounce page cannot be had (the page is
+ * then unlocked and not up to date).
+ */
+int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page)
+{
+	struct svm_swap_info *si = svm->swap;
+	struct svm_page *io_page;
+	struct svm_swap_bio *sb;
+
+	io_page = svm_bounce_map(&si->bounce, page, SVM_IO_READ, SVM_GFP_NOIO);
+	if (!io_page) {
+		svm_unlock_page(page);
+		return -ENOMEM;
+	}
+	sb = svm_swap_bio_alloc(si, page, io_page, REQ_OP_READ | REQ_SWAP);
+	sb->bio.bi_end_io = svm_swap_read_end_io;
+	atomic_long_inc(&si->pswpin);
+	trace_svm_swap_in(svm->name, svm_page_to_pfn(svm, page),
+			  page->private);
+	submit_bio(&sb->bio);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_readpage);

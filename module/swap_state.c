@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowvm swap cache and swap-in read-ahead (the book, sections 11.4 and
+ * 11.6; 6.12's mm/swap_state.c).
+ *
+ * The swap cache finds a page by its swap entry while it is being written
+ * out, after it was read back, or after it was read ahead: a fault that
+ * finds its entry there needs no I/O. Being in the swap cache is one use
+ * of the slot (svm_swap_duplicate()) and one reference on the page.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/sched.h>
+#include <kunit/visibility.h>
+
+#include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
+#include <shadowvm/gfp.h>
+#include <shadowvm/page.h>
+#include <shadowvm/swap.h>
+#include <shadowvm/vmscan.h>
+#include <trace/events/shadowvm.h>
+
+/**
+ * svm_add_to_swap_cache() - make a page findable by a swap entry
+ * @svm: the instance, with a swap area
+ * @page: a page locked by the caller, not in the swap cache
+ * @entry: an allocated entry
+ *
+ * Takes a reference on @page and a use of the slot for the cache, and
+ * records @entry in @page->private with SVM_PG_swapcache.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EEXIST when the entry already has a page or @page is in
+ * the swap cache already; -ENOMEM;
+ * -EINVAL for an entry not in use.
+ */
+int svm_add_to_swap_cache(struct svm_instance *svm, struct svm_page *page,
+			  struct svm_swp_entry entry)
+{
+	struct svm_swap_info *si = svm->swap;
+	struct svm_page *old;
+	int err;
+
+	if (svm_page_swapcache(page))
+		return -EEXIST;
+	err = svm_swap_duplicate(svm, entry);
+	if (err)
+		return err;
+	svm_get_page(page);
+	page->private = entry.val;
+	svm_set_page_swapcache(page);
+	old = xa_cmpxchg(&si->cache, svm_swp_offset(entry), NULL, page,
+			 GFP_NOIO);
+	if (!old) {
+		atomic_long_inc(&si->nr_cache);
+		return 0;
+	}
+	err = xa_is_err(old) ? xa_err(old) : -EEXIST;
+	svm_clear_page_swapcache(page);
+	page->private = 0;
+	atomic_dec(&page->_refcount);
+	svm_swap_free(svm, entry);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_add_to_swap_cache);
+
+/**
+ * svm_delete_from_swap_cache() - take a page out of the swap cache
+ * @svm: the instance
+ * @page: a page in the swap cache, locked by the caller
+ * @expected_refs: the references @page must have for the removal to go
+ *                 ahead (the cache's included), 0 to remove regardless
+ *
+ * The check and the removal are one step under the cache's lock, which
+ * svm_lookup_swap_cache() also takes to get its reference: a page somebody
+ * just found is never removed from under them (2.6's remove_mapping()).
+ * Drops the cache's reference and its use of the slot.
+ *
+ * Return: true when removed.
+ */
+bool svm_delete_from_swap_cache(struct svm_instance *svm,
+				struct svm_page *page, int expected_refs)
+{
+	struct svm_swap_info *si = svm->swap;
+	struct svm_swp_entry entry = { page->private };
+	unsigned long offset = svm_swp_offset(entry);
+
+	xa_lock(&si->cache);
+	if ((expected_refs && svm_page_count(page) != expected_refs) ||
+	    xa_load(&si->cache, offset) != page) {
+		xa_unlock(&si->cache);
+		return false;
+	}
+	__xa_erase(&si->cache, offset);
+	svm_clear_page_swapcache(page);
+	xa_unlock(&si->cache);
+	atomic_long_dec(&si->nr_cache);
+	page->private = 0;
+	atomic_dec(&page->_refcount);
+	svm_swap_free(svm, entry);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_delete_from_swap_cache);
+
+/**
+ * svm_lookup_swap_cache() - the page of a swap entry, if cached
+ * @svm: the instance
+ * @entry: the entry
+ *
+ * Return: the page with a reference for the caller, or NULL.
+ */
+struct svm_page *svm_lookup_swap_cache(struct svm_instance *svm,
+				       struct svm_swp_entry entry)
+{
+	struct svm_swap_info *si = svm->swap;
+	struct svm_page *page;
+
+	if (!si)
+		return NULL;
+	xa_lock(&si->cache);
+	page = xa_load(&si->cache, svm_swp_offset(entry));
+	if (page)
+		svm_get_page(page);
+	xa_unlock(&si->cache);
+	return page;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_lookup_swap_cache);
+
+/*
+ * 2.6's read_swap_cache_async(): the page of @entry from the swap cache,
+ * or a new one added to it with its read started. NULL when no page could
+ * be had or the slot is no longer in use.
+ */
+static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
+						  struct svm_swp_entry entry,
+						  svm_gfp_t gfp, bool *new)
+{
+	struct svm_page *page;
+	int err;
+
+	*new = false;
+	for (;;) {
+		page = svm_lookup_swap_cache(svm, entry);
+		if (page)
+			return page;
+		page = svm_alloc_page(svm, gfp);
+		if (!page)
+			return NULL;
+		svm_set_page_locked(page);
+		err = svm_add_to_swap_cache(svm, page, entry);
+		if (!err)
+			break;
+		svm_clear_page_locked(page);
+		svm_free_page(svm, page);
+		if (err != -EEXIST)
+			return NULL;
+	}
+	svm_lru_cache_add(svm, page);
+	*new = true;
+	if (svm_swap_readpage(svm, page)) {
+		/* Leave it to reclaim: not up to date, it is never used. */
+		svm_put_page(svm, page);
+		return NULL;
+	}
+	return page;
+}
+
+/**
+ * svm_swapin_readahead() - bring a swapped-out page back, and its
+ * neighbours on the device
+ * @svm: the instance, with a swap area
+ * @entry: the entry wanted
+ * @major: set when I/O had to be started for @entry (a major fault)
+ *
+ * Reads the aligned block of 2^page_cluster slots around @entry (2.6's
+ * valid_swaphandles()), skipping free and bad slots and slots already
+ * cached, in one plug so that the block layer merges them. Read-ahead
+ * pages wait in the swap cache, on the inactive list, with
+ * SVM_PG_readahead until a fault claims them (a read-ahead hit).
+ *
+ * Context: process context; may sleep.
+ * Return: the page of @entry with a reference, possibly still locked for
+ * its read (wait with svm_lock_page()); NULL when no page can be had.
+ */
+struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
+				      struct svm_swp_entry entry, bool *major)
+{
+	struct svm_swap_info *si = svm->swap;
+	unsigned long offset = svm_swp_offset(entry), win, start, off;
+	struct svm_page *page, *ra;
+	struct blk_plug plug;
+	bool new;
+
+	*major = false;
+	page = svm_lookup_swap_cache(svm, entry);
+	if (page)
+		return page;
+	win = 1UL << si->page_cluster;
+	start = offset & ~(win - 1);
+	blk_start_plug(&plug);
+	page = svm_read_swap_cache_async(svm, entry, SVM_GFP_HIGHUSER_MOVABLE |
+					 SVM_GFP_NOWARN, &new);
+	*major = new;
+	for (off = start; page && off < start + win && off < si->max; off++) {
+		struct svm_swp_entry e = svm_swp_entry(si->type, off);
+		int count = svm_swap_count(svm, e);
+
+		if (off == offset || count <= 0 || count == SVM_SWAP_MAP_BAD)
+			continue;
+		/* Read-ahead takes only free pages: it must not cause reclaim. */
+		ra = svm_read_swap_cache_async(svm, e,
+					       (SVM_GFP_HIGHUSER_MOVABLE &
+						~SVM_GFP_WAIT) | SVM_GFP_NOWARN,
+					       &new);
+		if (!ra)
+			break;
+		if (new) {
+			svm_set_page_readahead(ra);
+			atomic_long_inc(&si->ra_pages);
+			trace_svm_swap_readahead(svm->name, e.val, entry.val);
+		}
+		svm_put_page(svm, ra);
+	}
+	blk_finish_plug(&plug);
+	return page;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swapin_readahead);
+
+/**
+ * svm_free_swap_and_cache() - drop an object's use of a slot, and the
+ * swap-cache page nobody else wants (2.6's free_swap_and_cache())
+ * @svm: the instance
+ * @entry: the entry an object held
+ *
+ * A page read ahead for the slot and never claimed would otherwise keep
+ * the slot in use until reclaim got to it.
+ *
+ * Context: process context; may sleep.
+ */
+void svm_free_swap_and_cache(struct svm_instance *svm,
+			     struct svm_swp_entry entry)
+{
+	struct svm_page *page;
+
+	svm_swap_free(svm, entry);
+	if (svm_swap_count(svm, entry) != 1)
+		return;
+	page = svm_lookup_swap_cache(svm, entry);
+	if (!page)
+		return;
+	/* Waits for a read-ahead still in flight. */
+	svm_lock_page(page);
+	/* Ours and the cache's: nobody is reading it in for use. */
+	if (!page->mapping && !svm_page_writeback(page) &&
+	    svm_delete_from_swap_cache(svm, page, 2))
+		svm_lru_del(svm, page);
+	svm_unlock_page(page);
+	svm_put_page(svm, page);
+}
+
+/**
+ * svm_swap_cache_drain() - free every page left in the swap cache
+ * @svm: the instance; no object may hold pages any more
+ *
+ * What is left was read ahead and never claimed: the cache is the only
+ * user of both the page and, usually, the slot.
+ *
+ * Context: process context; may sleep.
+ */
+void svm_swap_cache_drain(struct svm_instance *svm)
+{
+	struct svm_swap_info *si = svm->swap;
+	struct svm_page *page;
+	unsigned long offset;
+
+	xa_for_each(&si->cache, offset, page) {
+		svm_get_page(page);
+		svm_lock_page(page);
+		if (svm_isolate_lru_page(svm, page))
+			svm_put_page(svm, page);
+		svm_delete_from_swap_cache(svm, page, 0);
+		svm_unlock_page(page);
+		svm_put_page(svm, page);
+		cond_resched();
+	}
+}

@@ -1,0 +1,872 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowvm page frame reclamation (the book, chapter 10; 2.6's
+ * mm/vmscan.c and mm/swap.c): the LRU lists, refill_inactive,
+ * shrink_page_list, kswapd and direct reclaim.
+ *
+ * Reference information. A page's "young" bit lives in the real page
+ * tables of every process mapping it, which a module cannot walk cheaply
+ * (walk_page_range and rmap are not exported). shadowvm uses unmapping as
+ * a soft reference bit instead: when a page moves from the active to the
+ * inactive list it is unmapped from every process; touching it again is a
+ * minor fault, which marks it referenced (svm_mark_page_accessed()), and
+ * the inactive scan then activates it instead of evicting it. The cost is
+ * one minor fault per page still in use each time it ages. Unmapping also
+ * hands the PTEs' dirty bits to the real page, which reclaim folds into
+ * the shadow page (svm_page_harvest_dirty()), as 2.4's swap_out() did.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/debugfs.h>
+#include <linux/freezer.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
+#include <shadowvm/mmzone.h>
+#include <shadowvm/page.h>
+#include <shadowvm/slab.h>
+#include <shadowvm/swap.h>
+#include <shadowvm/vmscan.h>
+#include <trace/events/shadowvm.h>
+
+/**
+ * struct svm_scan_control - one reclaim request (2.6's scan_control)
+ * @nr_to_reclaim: stop once this many pages were freed
+ * @nr_scanned: inactive pages looked at
+ * @nr_reclaimed: pages freed
+ * @priority: lists are scanned 1/2^@priority at a time
+ * @gfp: the flags of the allocation that asked, or SVM_GFP_KERNEL
+ * @kswapd: run by kswapd (for the counters)
+ * @may_writepage: dirty pages may be written to swap
+ * @batch: the writes of one shrink_page_list() pass; NULL: no writes
+ */
+struct svm_scan_control {
+	unsigned long nr_to_reclaim;
+	unsigned long nr_scanned;
+	unsigned long nr_reclaimed;
+	int priority;
+	svm_gfp_t gfp;
+	bool kswapd;
+	bool may_writepage;
+	struct svm_swap_batch *batch;
+};
+
+static void svm_reclaim_count(struct svm_instance *svm,
+			      enum svm_reclaim_event ev, unsigned long n)
+{
+	atomic_long_add(n, &svm->reclaim->events[ev]);
+}
+
+/**
+ * svm_reclaim_event() - read one of an instance's reclaim counters
+ * @svm: the instance
+ * @ev: the counter
+ *
+ * Return: its value.
+ */
+unsigned long svm_reclaim_event(struct svm_instance *svm,
+				enum svm_reclaim_event ev)
+{
+	return atomic_long_read(&svm->reclaim->events[ev]);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_reclaim_event);
+
+static struct svm_lruvec *svm_page_lruvec(struct svm_instance *svm,
+					  struct svm_page *page)
+{
+	return &svm->reclaim->node[svm_page_to_nid(page)]->lruvec;
+}
+
+static enum svm_lru_list svm_page_lru_list(struct svm_page *page)
+{
+	return svm_page_active(page) ? SVM_LRU_ACTIVE : SVM_LRU_INACTIVE;
+}
+
+/**
+ * svm_lru_cache_add() - put a page at the head of its LRU list
+ * @svm: the instance
+ * @page: a page in a page cache or the swap cache, on no list; it goes
+ *        to the active list when SVM_PG_active is set, else the inactive
+ */
+void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page)
+{
+	struct svm_lruvec *lruvec = svm_page_lruvec(svm, page);
+	enum svm_lru_list lru = svm_page_lru_list(page);
+
+	spin_lock(&lruvec->lru_lock);
+	if (!svm_test_set_page_lru(page)) {
+		list_add(&page->lru, &lruvec->lists[lru]);
+		lruvec->nr[lru]++;
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_lru_cache_add);
+
+/**
+ * svm_lru_del() - take a page off its LRU list for good
+ * @svm: the instance
+ * @page: a page leaving the caches; nothing happens when it is on no
+ *        list (isolated by reclaim, which then drops it)
+ */
+void svm_lru_del(struct svm_instance *svm, struct svm_page *page)
+{
+	struct svm_lruvec *lruvec = svm_page_lruvec(svm, page);
+
+	spin_lock(&lruvec->lru_lock);
+	if (svm_test_clear_page_lru(page)) {
+		list_del_init(&page->lru);
+		lruvec->nr[svm_page_lru_list(page)]--;
+	}
+	svm_clear_page_active(page);
+	spin_unlock(&lruvec->lru_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_lru_del);
+
+/**
+ * svm_isolate_lru_page() - take a page off its LRU list to work on it
+ * @svm: the instance
+ * @page: the page
+ *
+ * Return: true, with a reference for the caller, when the page was on a
+ * list; false when somebody else has it isolated.
+ */
+bool svm_isolate_lru_page(struct svm_instance *svm, struct svm_page *page)
+{
+	struct svm_lruvec *lruvec = svm_page_lruvec(svm, page);
+	bool ret = false;
+
+	spin_lock(&lruvec->lru_lock);
+	if (svm_test_clear_page_lru(page)) {
+		list_del_init(&page->lru);
+		lruvec->nr[svm_page_lru_list(page)]--;
+		svm_get_page(page);
+		ret = true;
+	}
+	spin_unlock(&lruvec->lru_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_isolate_lru_page);
+
+/**
+ * svm_mark_page_accessed() - note a use of a page (2.6's
+ * mark_page_accessed())
+ * @svm: the instance
+ * @page: a page on an LRU list or isolated
+ *
+ * inactive,unreferenced -> inactive,referenced; inactive,referenced ->
+ * active,unreferenced; active,unreferenced -> active,referenced.
+ */
+void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
+{
+	struct svm_lruvec *lruvec;
+
+	if (!svm_page_referenced(page)) {
+		svm_set_page_referenced(page);
+		return;
+	}
+	if (svm_page_active(page) || !svm_page_lru(page))
+		return;
+	lruvec = svm_page_lruvec(svm, page);
+	spin_lock(&lruvec->lru_lock);
+	if (svm_page_lru(page) && !svm_page_active(page)) {
+		list_move(&page->lru, &lruvec->lists[SVM_LRU_ACTIVE]);
+		lruvec->nr[SVM_LRU_INACTIVE]--;
+		lruvec->nr[SVM_LRU_ACTIVE]++;
+		svm_set_page_active(page);
+		svm_clear_page_referenced(page);
+		svm_reclaim_count(svm, SVM_PGACTIVATE, 1);
+		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_mark_page_accessed);
+
+/**
+ * svm_lru_pages() - pages on one kind of list, over all nodes
+ * @svm: the instance
+ * @lru: which list
+ *
+ * Return: the count.
+ */
+unsigned long svm_lru_pages(struct svm_instance *svm, enum svm_lru_list lru)
+{
+	unsigned long n = 0;
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++)
+		if (svm->reclaim->node[nid])
+			n += READ_ONCE(svm->reclaim->node[nid]->lruvec.nr[lru]);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_lru_pages);
+
+/* Take up to @nr pages from the tail of a list onto @dst, with references. */
+static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *nr,
+					   enum svm_lru_list lru,
+					   unsigned long count,
+					   struct list_head *dst)
+{
+	struct svm_lruvec *lruvec = &nr->lruvec;
+	struct svm_instance *svm = nr->svm;
+	struct list_head *src = &lruvec->lists[lru];
+	unsigned long n = 0;
+
+	spin_lock(&lruvec->lru_lock);
+	while (n < count && !list_empty(src)) {
+		struct svm_page *page = list_last_entry(src, struct svm_page,
+							lru);
+
+		svm_clear_page_lru(page);
+		list_move(&page->lru, dst);
+		svm_get_page(page);
+		trace_svm_lru_isolate(svm->name, svm_page_to_pfn(svm, page));
+		n++;
+	}
+	lruvec->nr[lru] -= n;
+	spin_unlock(&lruvec->lru_lock);
+	return n;
+}
+
+/*
+ * Give an isolated page back to its list, or let it go when it left every
+ * cache meanwhile. Takes the page lock unless the caller holds it, so
+ * that truncation cannot free the page in between; drops the isolation
+ * reference.
+ */
+static void svm_putback_lru_page(struct svm_instance *svm,
+				 struct svm_page *page, bool locked)
+{
+	if (!locked)
+		svm_lock_page(page);
+	if (page->mapping || svm_page_swapcache(page))
+		svm_lru_cache_add(svm, page);
+	else
+		svm_clear_page_active(page);
+	svm_unlock_page(page);
+	svm_put_page(svm, page);
+}
+
+/* Unmap @page from every process; true when nobody maps it any more. */
+static bool svm_try_to_unmap(struct svm_instance *svm, struct svm_page *page)
+{
+	struct page *real = svm_page_to_real(svm, page);
+	struct svm_address_space *as = page->mapping;
+
+	if (!page_mapped(real))
+		return true;
+	if (!as || !as->host)
+		return false;
+	unmap_mapping_range(as->host, (loff_t)page->index << PAGE_SHIFT,
+			    PAGE_SIZE, 1);
+	return !page_mapped(real);
+}
+
+/*
+ * 2.6's refill_inactive_zone(): move @count pages from the tail of the
+ * active list. Referenced pages go round again; the others are unmapped
+ * (the soft reference bit) and go to the inactive list.
+ */
+static void svm_refill_inactive(struct svm_node_reclaim *nr,
+				unsigned long count)
+{
+	struct svm_instance *svm = nr->svm;
+	struct svm_page *page, *next;
+	unsigned long n, moved = 0;
+	LIST_HEAD(hold);
+
+	n = svm_isolate_lru_pages(nr, SVM_LRU_ACTIVE, count, &hold);
+	svm_reclaim_count(svm, SVM_PGREFILL, n);
+	list_for_each_entry_safe(page, next, &hold, lru) {
+		list_del_init(&page->lru);
+		svm_lock_page(page);
+		if (!svm_test_clear_page_referenced(page) &&
+		    svm_try_to_unmap(svm, page)) {
+			svm_clear_page_active(page);
+			moved++;
+			trace_svm_lru_deactivate(svm->name,
+						 svm_page_to_pfn(svm, page));
+		}
+		svm_putback_lru_page(svm, page, true);
+	}
+	svm_reclaim_count(svm, SVM_PGDEACTIVATE, moved);
+}
+
+/* Start writing dirty, locked @page to swap; false to keep it. */
+static bool svm_pageout(struct svm_instance *svm, struct svm_page *page,
+			struct svm_scan_control *sc)
+{
+	struct svm_address_space *as = page->mapping;
+
+	if (!sc->batch || sc->batch->nr >= SVM_SWAP_CLUSTER_MAX || !as ||
+	    !svm_swap_active(svm))
+		return false;
+	if (!svm_page_swapcache(page)) {
+		struct svm_swp_entry entry = svm_get_swap_page(svm);
+
+		if (!entry.val)
+			return false;
+		/* The slot's first use is the object's; the cache adds one. */
+		if (svm_add_to_swap_cache(svm, page, entry)) {
+			svm_swap_free(svm, entry);
+			return false;
+		}
+	}
+	svm_clear_page_dirty_for_io(as, page);
+	svm_set_page_writeback(page);
+	if (svm_swap_writepage(svm, page, sc->batch)) {
+		svm_clear_page_writeback(page);
+		svm_mark_page_dirty(as, page);
+		return false;
+	}
+	return true;
+}
+
+/* Free a locked, isolated, clean page if nobody else holds it. */
+static bool svm_try_free(struct svm_instance *svm, struct svm_page *page)
+{
+	if (!svm_remove_mapping(svm, page))
+		return false;
+	svm_unlock_page(page);
+	svm_put_page(svm, page);
+	svm_reclaim_count(svm, SVM_PGSWAPOUT_DROP, 1);
+	return true;
+}
+
+/*
+ * 2.6's shrink_page_list(): try to free each isolated page of @pages.
+ * Kept pages are put back on their lists. Dirty pages are written in one
+ * batch and, once it completes, freed if nobody touched them meanwhile.
+ */
+static void svm_shrink_page_list(struct svm_instance *svm,
+				 struct list_head *pages,
+				 struct svm_scan_control *sc)
+{
+	struct svm_page *page, *next;
+	struct blk_plug plug;
+	LIST_HEAD(writing);
+
+	if (sc->batch)
+		svm_swap_batch_init(sc->batch);
+	blk_start_plug(&plug);
+	list_for_each_entry_safe(page, next, pages, lru) {
+		list_del_init(&page->lru);
+		sc->nr_scanned++;
+		if (!svm_trylock_page(page)) {
+			svm_putback_lru_page(svm, page, false);
+			continue;
+		}
+		if (!page->mapping && !svm_page_swapcache(page)) {
+			/* Truncated while isolated: ours is the last reference. */
+			svm_clear_page_active(page);
+			svm_unlock_page(page);
+			svm_put_page(svm, page);
+			continue;
+		}
+		if (svm_page_writeback(page))
+			goto keep;
+		if (svm_test_clear_page_referenced(page))
+			goto activate;
+		if (!svm_try_to_unmap(svm, page))
+			goto keep;
+		svm_page_harvest_dirty(svm, page);
+		if (svm_page_dirty(page)) {
+			if (!sc->may_writepage || !svm_pageout(svm, page, sc))
+				goto keep;
+			list_add_tail(&page->lru, &writing);
+			continue;
+		}
+		if (svm_try_free(svm, page)) {
+			sc->nr_reclaimed++;
+			continue;
+		}
+		goto keep;
+activate:
+		svm_set_page_active(page);
+		svm_reclaim_count(svm, SVM_PGACTIVATE, 1);
+		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
+keep:
+		svm_putback_lru_page(svm, page, true);
+	}
+	blk_finish_plug(&plug);
+	if (!sc->batch || !sc->batch->nr)
+		return;
+	/* The pages stayed locked: faults on them wait for the write. */
+	svm_swap_batch_wait(svm, sc->batch);
+	list_for_each_entry_safe(page, next, &writing, lru) {
+		list_del_init(&page->lru);
+		if (svm_try_free(svm, page)) {
+			sc->nr_reclaimed++;
+			continue;
+		}
+		svm_putback_lru_page(svm, page, true);
+	}
+}
+
+/* Scan up to @count inactive pages, SVM_SWAP_CLUSTER_MAX at a time. */
+static void svm_shrink_inactive_list(struct svm_node_reclaim *nr,
+				     unsigned long count,
+				     struct svm_scan_control *sc)
+{
+	struct svm_instance *svm = nr->svm;
+	unsigned long n, scanned = sc->nr_scanned;
+	LIST_HEAD(hold);
+
+	n = svm_isolate_lru_pages(nr, SVM_LRU_INACTIVE, count, &hold);
+	if (!n)
+		return;
+	svm_shrink_page_list(svm, &hold, sc);
+	svm_reclaim_count(svm, sc->kswapd ? SVM_PGSCAN_KSWAPD :
+			  SVM_PGSCAN_DIRECT, sc->nr_scanned - scanned);
+}
+
+/*
+ * 2.6's shrink_zone(): scan each list 1/2^priority of its length plus
+ * one page, the active list feeding the inactive one as it goes.
+ */
+static void svm_shrink_node(struct svm_node_reclaim *nr,
+			    struct svm_scan_control *sc)
+{
+	struct svm_lruvec *lruvec = &nr->lruvec;
+	unsigned long nr_active, nr_inactive, before = sc->nr_reclaimed;
+	unsigned long scanned = sc->nr_scanned;
+
+	nr_active = (READ_ONCE(lruvec->nr[SVM_LRU_ACTIVE]) >> sc->priority) + 1;
+	nr_inactive = (READ_ONCE(lruvec->nr[SVM_LRU_INACTIVE]) >>
+		       sc->priority) + 1;
+	while ((nr_active || nr_inactive) &&
+	       sc->nr_reclaimed < sc->nr_to_reclaim) {
+		unsigned long n;
+
+		if (nr_active) {
+			n = min_t(unsigned long, nr_active,
+				  SVM_SWAP_CLUSTER_MAX);
+			nr_active -= n;
+			svm_refill_inactive(nr, n);
+		}
+		if (nr_inactive) {
+			n = min_t(unsigned long, nr_inactive,
+				  SVM_SWAP_CLUSTER_MAX);
+			nr_inactive -= n;
+			svm_shrink_inactive_list(nr, n, sc);
+		}
+		cond_resched();
+	}
+	trace_svm_shrink_node(nr->svm->name, nr->nid, sc->priority, sc->kswapd,
+			      sc->nr_scanned - scanned,
+			      sc->nr_reclaimed - before);
+}
+
+/* One pass over every node at sc->priority, then the slab caches. */
+static void svm_shrink_nodes(struct svm_instance *svm,
+			     struct svm_scan_control *sc)
+{
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+
+		if (nr && sc->nr_reclaimed < sc->nr_to_reclaim)
+			svm_shrink_node(nr, sc);
+	}
+	if (svm->slab)
+		sc->nr_reclaimed += svm_kmem_cache_reap(svm, sc->gfp);
+}
+
+static void svm_scan_control_init(struct svm_instance *svm,
+				  struct svm_scan_control *sc, svm_gfp_t gfp,
+				  unsigned long nr_to_reclaim,
+				  struct svm_swap_batch *batch)
+{
+	*sc = (struct svm_scan_control) {
+		.nr_to_reclaim = nr_to_reclaim,
+		.gfp = gfp,
+		/* Swap I/O needs IO: a NOIO caller only frees clean pages. */
+		.may_writepage = (gfp & SVM_GFP_IO) && batch,
+		.batch = batch,
+	};
+}
+
+static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
+					      svm_gfp_t gfp,
+					      unsigned long nr_to_reclaim)
+{
+	struct svm_swap_batch *batch;
+	struct svm_scan_control sc;
+	unsigned int noreclaim;
+
+	batch = kmalloc(sizeof(*batch), GFP_NOIO | __GFP_NOWARN);
+	svm_scan_control_init(svm, &sc, gfp, nr_to_reclaim, batch);
+	/* Our own allocations (bounce pages) must not recurse into here. */
+	noreclaim = memalloc_noreclaim_save();
+	for (sc.priority = SVM_DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+		svm_shrink_nodes(svm, &sc);
+		if (sc.nr_reclaimed >= nr_to_reclaim)
+			break;
+	}
+	memalloc_noreclaim_restore(noreclaim);
+	kfree(batch);
+	svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT, sc.nr_reclaimed);
+	return sc.nr_reclaimed;
+}
+
+/**
+ * svm_try_to_free_pages() - direct reclaim for an allocation that failed
+ * @svm: the instance
+ * @nid: the node the allocation preferred (every node is scanned)
+ * @gfp: the allocation's flags: without SVM_GFP_IO nothing is written
+ *
+ * Scans with a priority rising from SVM_DEF_PRIORITY to 0 until
+ * SVM_SWAP_CLUSTER_MAX pages were freed (2.6's try_to_free_pages()).
+ * Called from within reclaim (PF_MEMALLOC), it does nothing.
+ *
+ * Context: process context; sleeps.
+ * Return: pages freed.
+ */
+unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
+				    svm_gfp_t gfp)
+{
+	if (!svm->reclaim || (current->flags & PF_MEMALLOC))
+		return 0;
+	svm_reclaim_count(svm, SVM_ALLOCSTALL, 1);
+	return svm_do_try_to_free_pages(svm, gfp, SVM_SWAP_CLUSTER_MAX);
+}
+
+/**
+ * svm_shrink_all_memory() - reclaim as if memory were short
+ * @svm: the instance
+ * @nr_pages: pages to free
+ *
+ * For tests and the debugfs "reclaim" file.
+ *
+ * Context: process context; sleeps.
+ * Return: pages freed.
+ */
+unsigned long svm_shrink_all_memory(struct svm_instance *svm,
+				    unsigned long nr_pages)
+{
+	unsigned long done = 0, n;
+
+	do {
+		n = svm_do_try_to_free_pages(svm, SVM_GFP_KERNEL,
+					     min_t(unsigned long,
+						   nr_pages - done,
+						   SVM_SWAP_CLUSTER_MAX));
+		done += n;
+	} while (n && done < nr_pages && !fatal_signal_pending(current));
+	return done;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_shrink_all_memory);
+
+static bool svm_node_balanced(struct svm_instance *svm, int nid)
+{
+	struct svm_pglist_data *pgdat = svm->node_data[nid];
+	int i;
+
+	for (i = 0; i < pgdat->nr_zones; i++) {
+		struct svm_zone *zone = &pgdat->node_zones[i];
+
+		if (svm_populated_zone(zone) &&
+		    READ_ONCE(zone->free_pages) < zone->pages_high)
+			return false;
+	}
+	return true;
+}
+
+/* 2.6's balance_pgdat(): reclaim until every zone is above pages_high. */
+static unsigned long svm_balance_node(struct svm_node_reclaim *nr,
+				      struct svm_swap_batch *batch)
+{
+	struct svm_instance *svm = nr->svm;
+	unsigned long total = 0;
+	struct svm_scan_control sc;
+
+	for (;;) {
+		unsigned long before = total;
+
+		svm_scan_control_init(svm, &sc, SVM_GFP_KERNEL,
+				      SVM_SWAP_CLUSTER_MAX, batch);
+		sc.kswapd = true;
+		for (sc.priority = SVM_DEF_PRIORITY; sc.priority >= 0;
+		     sc.priority--) {
+			if (svm_node_balanced(svm, nr->nid))
+				break;
+			svm_shrink_node(nr, &sc);
+			if (svm->slab)
+				sc.nr_reclaimed += svm_kmem_cache_reap(svm,
+								       sc.gfp);
+			if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+				break;
+		}
+		WRITE_ONCE(nr->kswapd_priority, sc.priority);
+		total += sc.nr_reclaimed;
+		svm_reclaim_count(svm, SVM_PGSTEAL_KSWAPD, sc.nr_reclaimed);
+		if (total == before || svm_node_balanced(svm, nr->nid) ||
+		    kthread_should_stop())
+			break;
+		cond_resched();
+	}
+	return total;
+}
+
+static int svm_kswapd(void *data)
+{
+	struct svm_node_reclaim *nr = data;
+	struct svm_instance *svm = nr->svm;
+	struct svm_swap_batch *batch;
+
+	batch = kmalloc(sizeof(*batch), GFP_KERNEL);
+	/* As kswapd: the real kernel may dip into reserves for our bios. */
+	current->flags |= PF_MEMALLOC;
+	set_freezable();
+	for (;;) {
+		unsigned long n;
+
+		wait_event_freezable(nr->kswapd_wait,
+				     READ_ONCE(nr->kswapd_wake) ||
+				     kthread_should_stop());
+		if (kthread_should_stop())
+			break;
+		WRITE_ONCE(nr->kswapd_wake, false);
+		WRITE_ONCE(nr->kswapd_running, true);
+		trace_svm_kswapd_wake(svm->name, nr->nid, nr->kswapd_reclaimed);
+		n = svm_balance_node(nr, batch);
+		WRITE_ONCE(nr->kswapd_runs, nr->kswapd_runs + 1);
+		WRITE_ONCE(nr->kswapd_reclaimed, nr->kswapd_reclaimed + n);
+		WRITE_ONCE(nr->kswapd_running, false);
+		trace_svm_kswapd_sleep(svm->name, nr->nid, n);
+		/* Nothing to take: do not spin on every allocation's wake-up. */
+		if (!n && !kthread_should_stop())
+			schedule_timeout_interruptible(HZ / 10);
+	}
+	kfree(batch);
+	return 0;
+}
+
+/**
+ * svm_wakeup_kswapd() - wake a zone's kswapd if the zone runs low
+ * @svm: the instance
+ * @zone: a zone an allocation just took from or failed on
+ *
+ * Context: any context.
+ */
+void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone)
+{
+	struct svm_node_reclaim *nr;
+
+	if (!svm->reclaim || READ_ONCE(zone->free_pages) >= zone->pages_low)
+		return;
+	nr = svm->reclaim->node[zone->zone_pgdat->node_id];
+	if (!nr || !nr->kswapd || READ_ONCE(nr->kswapd_wake))
+		return;
+	WRITE_ONCE(nr->kswapd_wake, true);
+	svm_reclaim_count(svm, SVM_KSWAPD_WAKE, 1);
+	wake_up_interruptible(&nr->kswapd_wait);
+}
+
+/**
+ * svm_reclaim_init() - set up the LRU lists (and kswapd) of every node
+ * @svm: the instance, with its nodes
+ * @kswapd: start one kswapd thread per node
+ *
+ * Context: process context.
+ * Return: 0 or -errno.
+ */
+int svm_reclaim_init(struct svm_instance *svm, bool kswapd)
+{
+	struct svm_reclaim *rc = kzalloc(sizeof(*rc), GFP_KERNEL);
+	int nid, i;
+
+	if (!rc)
+		return -ENOMEM;
+	svm->reclaim = rc;
+	rc->node = kcalloc(nr_node_ids, sizeof(*rc->node), GFP_KERNEL);
+	if (!rc->node)
+		goto fail;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr;
+
+		if (!svm->node_data[nid])
+			continue;
+		nr = kzalloc_node(sizeof(*nr), GFP_KERNEL, nid);
+		if (!nr)
+			goto fail;
+		rc->node[nid] = nr;
+		nr->svm = svm;
+		nr->nid = nid;
+		spin_lock_init(&nr->lruvec.lru_lock);
+		for (i = 0; i < SVM_NR_LRU_LISTS; i++)
+			INIT_LIST_HEAD(&nr->lruvec.lists[i]);
+		init_waitqueue_head(&nr->kswapd_wait);
+		nr->kswapd_priority = SVM_DEF_PRIORITY;
+		if (!kswapd)
+			continue;
+		nr->kswapd = kthread_create_on_node(svm_kswapd, nr, nid,
+						    "svm_kswapd%d", nid);
+		if (IS_ERR(nr->kswapd)) {
+			int err = PTR_ERR(nr->kswapd);
+
+			nr->kswapd = NULL;
+			pr_err("%s: cannot start kswapd for node %d: %d\n",
+			       svm->name, nid, err);
+			svm_reclaim_exit(svm);
+			return err;
+		}
+		wake_up_process(nr->kswapd);
+	}
+	return 0;
+fail:
+	svm_reclaim_exit(svm);
+	return -ENOMEM;
+}
+
+/**
+ * svm_kswapd_stop() - stop the kswapd threads of an instance
+ * @svm: the instance
+ *
+ * Context: process context; waits for each thread to finish its run.
+ */
+void svm_kswapd_stop(struct svm_instance *svm)
+{
+	struct svm_reclaim *rc = svm->reclaim;
+	int nid;
+
+	for (nid = 0; rc && rc->node && nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr = rc->node[nid];
+
+		if (nr && nr->kswapd) {
+			kthread_stop(nr->kswapd);
+			nr->kswapd = NULL;
+		}
+	}
+}
+
+/**
+ * svm_reclaim_exit() - stop kswapd and free the reclaim state
+ * @svm: the instance; its LRU lists must be empty
+ */
+void svm_reclaim_exit(struct svm_instance *svm)
+{
+	struct svm_reclaim *rc = svm->reclaim;
+	int nid, i;
+
+	if (!rc)
+		return;
+	svm_kswapd_stop(svm);
+	for (nid = 0; rc->node && nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr = rc->node[nid];
+
+		if (!nr)
+			continue;
+		for (i = 0; i < SVM_NR_LRU_LISTS; i++)
+			if (nr->lruvec.nr[i])
+				pr_err("%s: node %d: %lu pages left on LRU list %d\n",
+				       svm->name, nid, nr->lruvec.nr[i], i);
+		kfree(nr);
+	}
+	kfree(rc->node);
+	kfree(rc);
+	svm->reclaim = NULL;
+}
+
+static const char * const svm_reclaim_event_names[SVM_NR_RECLAIM_EVENTS] = {
+	[SVM_PGSCAN_KSWAPD] = "pgscan_kswapd",
+	[SVM_PGSCAN_DIRECT] = "pgscan_direct",
+	[SVM_PGSTEAL_KSWAPD] = "pgsteal_kswapd",
+	[SVM_PGSTEAL_DIRECT] = "pgsteal_direct",
+	[SVM_ALLOCSTALL] = "allocstall",
+	[SVM_KSWAPD_WAKE] = "kswapd_wake",
+	[SVM_PGREFILL] = "pgrefill",
+	[SVM_PGACTIVATE] = "pgactivate",
+	[SVM_PGDEACTIVATE] = "pgdeactivate",
+	[SVM_PGSWAPOUT_DROP] = "pgsteal_clean",
+};
+
+/**
+ * svm_reclaim_vmstat_show() - the reclaim and swap lines of "vmstat"
+ * @m: the seq_file
+ * @svm: the instance
+ *
+ * Return: 0.
+ */
+int svm_reclaim_vmstat_show(struct seq_file *m, struct svm_instance *svm)
+{
+	struct svm_swap_info *si = svm->swap;
+	int i;
+
+	seq_printf(m, "pswpin %ld\n", si ? atomic_long_read(&si->pswpin) : 0);
+	seq_printf(m, "pswpout %ld\n", si ? atomic_long_read(&si->pswpout) : 0);
+	for (i = 0; i < SVM_NR_RECLAIM_EVENTS; i++)
+		seq_printf(m, "%s %lu\n", svm_reclaim_event_names[i],
+			   svm_reclaim_event(svm, i));
+	return 0;
+}
+
+static int lru_show(struct seq_file *m, void *unused)
+{
+	struct svm_instance *svm = m->private;
+	struct svm_zone *zone = NULL;
+	int nid;
+
+	seq_puts(m, "node      active    inactive\n");
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+
+		if (!nr)
+			continue;
+		spin_lock(&nr->lruvec.lru_lock);
+		seq_printf(m, "%4d %11lu %11lu\n", nid,
+			   nr->lruvec.nr[SVM_LRU_ACTIVE],
+			   nr->lruvec.nr[SVM_LRU_INACTIVE]);
+		spin_unlock(&nr->lruvec.lru_lock);
+	}
+	seq_puts(m, "\nnode zone        free       low      high\n");
+	while ((zone = svm_next_zone(svm, zone)))
+		seq_printf(m, "%4d %-8s %8lu %9lu %9lu\n",
+			   zone->zone_pgdat->node_id, zone->name,
+			   READ_ONCE(zone->free_pages), zone->pages_low,
+			   zone->pages_high);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lru);
+
+static int kswapd_show(struct seq_file *m, void *unused)
+{
+	struct svm_instance *svm = m->private;
+	int nid;
+
+	seq_puts(m, "node state     wakeups       runs  reclaimed priority\n");
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+
+		if (!nr)
+			continue;
+		seq_printf(m, "%4d %-8s %8lu %10lu %10lu %8d\n", nid,
+			   !nr->kswapd ? "none" :
+			   READ_ONCE(nr->kswapd_running) ? "running" :
+			   "sleeping",
+			   svm_reclaim_event(svm, SVM_KSWAPD_WAKE),
+			   READ_ONCE(nr->kswapd_runs),
+			   READ_ONCE(nr->kswapd_reclaimed),
+			   READ_ONCE(nr->kswapd_priority));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kswapd);
+
+/**
+ * svm_reclaim_debugfs_create() - add "lru" and "kswapd" to a directory
+ * @svm: the instance
+ * @dir: its debugfs directory
+ */
+void svm_reclaim_debugfs_create(struct svm_instance *svm, struct dentry *dir)
+{
+	debugfs_create_file("lru", 0400, dir, svm, &lru_fops);
+	debugfs_create_file("kswapd", 0400, dir, svm, &kswapd_fops);
+}

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swap_test - /dev/shadowvm objects several times larger than shadow
+ * memory: every byte survives reclaim, swap-out and swap-in.
+ *
+ * The module is loaded with mem=2M and the guest's scratch disk as swap.
+ * Each page holds a pattern derived from (object, page, generation), so a
+ * page that comes back from the wrong slot, stale or torn is caught.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/shadowvm.h>
+
+#include "kselftest_harness.h"
+#include "svm_test.h"
+
+#define MEM_MB		2
+/* Seconds a test may take: the debug kernel under TCG is slow. */
+#define TIMEOUT		600
+#define PAGE		4096UL
+#define SWAPINFO	"/sys/kernel/debug/shadowvm/shadowvm/swapinfo"
+#define WORDS		(PAGE / sizeof(uint64_t))
+
+static uint64_t pattern(uint64_t seed, uint64_t page, uint64_t gen)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL ^ page * 0xc2b2ae3d27d4eb4fULL ^
+		     gen * 0x165667b19e3779f9ULL;
+
+	return x ^ (x >> 29);
+}
+
+static void fill(char *map, uint64_t first, uint64_t pages, uint64_t seed,
+		 uint64_t gen)
+{
+	uint64_t p, w;
+
+	for (p = first; p < first + pages; p++) {
+		uint64_t *q = (uint64_t *)(map + p * PAGE), v;
+
+		v = pattern(seed, p, gen);
+		for (w = 0; w < WORDS; w++)
+			q[w] = v + w;
+	}
+}
+
+static long check_page(const char *map, uint64_t p, uint64_t seed,
+		       uint64_t gen)
+{
+	const uint64_t *q = (const uint64_t *)(map + p * PAGE);
+	uint64_t v = pattern(seed, p, gen), w;
+
+	for (w = 0; w < WORDS; w++)
+		if (q[w] != v + w)
+			return 1;
+	return 0;
+}
+
+/*
+ * Mismatching pages of [first, first + pages), in order or shuffled:
+ * @pages is a power of two, so multiplying by an odd number modulo it
+ * visits every page once, in a scattered order.
+ */
+static long verify(const char *map, uint64_t first, uint64_t pages,
+		   uint64_t seed, uint64_t gen, int random)
+{
+	uint64_t i, mult = random ? 0x9e3779b1ULL : 1;
+	long bad = 0;
+
+	for (i = 0; i < pages; i++)
+		bad += check_page(map, first + (i * mult) % pages, seed, gen);
+	return bad;
+}
+
+static long long swapinfo(const char *key)
+{
+	static char buf[4096];
+
+	if (read_file(SWAPINFO, buf, sizeof(buf)) < 0)
+		return -1;
+	return spaced_value(buf, key);
+}
+
+/* Shadow pages allocated and not freed, counted from the vmstat totals. */
+static long long outstanding(void)
+{
+	return svm_vmstat("pgalloc_dma") + svm_vmstat("pgalloc_normal") +
+	       svm_vmstat("pgalloc_high") - svm_vmstat("pgfree");
+}
+
+FIXTURE(swap) {
+	unsigned long long size;
+	long long outstanding;
+};
+
+FIXTURE_SETUP(swap)
+{
+	char params[128];
+
+	ASSERT_FALSE(svm_loaded());
+	snprintf(params, sizeof(params),
+		 "mem=%dM swapdev=/dev/vda swapdev_format=1", MEM_MB);
+	ASSERT_EQ(0, svm_load(params));
+	self->size = 4ULL * MEM_MB << 20;
+	self->outstanding = outstanding();
+	ASSERT_EQ(0, swapinfo("slots_inuse"));
+}
+
+FIXTURE_TEARDOWN(swap)
+{
+	/* Every object is closed: no slot, no page may be left behind. */
+	EXPECT_EQ(0, swapinfo("slots_inuse"));
+	EXPECT_EQ(0, swapinfo("swap_cache_pages"));
+	EXPECT_EQ(0, svm_vmstat("nr_file_pages"));
+	EXPECT_EQ(self->outstanding, outstanding());
+	EXPECT_EQ(0, svm_unload());
+}
+
+static char *map_object(int fd, unsigned long long size)
+{
+	char *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return map == MAP_FAILED ? NULL : map;
+}
+
+/* 4x shadow memory written once, read back in order and shuffled. */
+TEST_F_TIMEOUT(swap, four_times_memory, TIMEOUT)
+{
+	uint64_t pages = self->size / PAGE;
+	struct shadowvm_object_stats st;
+	int fd = svm_object_open(O_RDWR, 1, self->size);
+	char *map;
+
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, self->size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 1, 1);
+	ASSERT_EQ(0, ioctl(fd, SHADOWVM_IOC_GET_STATS, &st));
+	/* Most of it cannot be in memory: it is on the swap device. */
+	EXPECT_GT(st.swapped_pages, pages / 2);
+	EXPECT_LT(st.resident_pages, pages / 4);
+	EXPECT_GT(swapinfo("slots_inuse"), pages / 2);
+	EXPECT_EQ(0, verify(map, 0, pages, 1, 1, 0));
+	EXPECT_EQ(0, verify(map, 0, pages, 1, 1, 1));
+	ASSERT_EQ(0, ioctl(fd, SHADOWVM_IOC_GET_STATS, &st));
+	EXPECT_GT(st.major_faults, pages);
+	EXPECT_GT(svm_vmstat("pswpout"), pages / 2);
+	EXPECT_GT(svm_vmstat("pswpin"), pages / 2);
+	EXPECT_GT(svm_vmstat("pgsteal_direct") + svm_vmstat("pgsteal_kswapd"),
+		  pages / 2);
+	EXPECT_GT(svm_vmstat("kswapd_wake"), 0);
+	EXPECT_GT(svm_vmstat("pgscan_kswapd"), 0);
+	EXPECT_GT(swapinfo("readahead_hits"), 0);
+	EXPECT_EQ(0, swapinfo("io_errors"));
+	munmap(map, self->size);
+	close(fd);
+}
+
+/* A page written again after it was swapped out goes out with the new data. */
+TEST_F_TIMEOUT(swap, rewrite_after_swap, TIMEOUT)
+{
+	uint64_t pages = self->size / PAGE;
+	int fd = svm_object_open(O_RDWR, 1, self->size);
+	long long out;
+	char *map;
+
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, self->size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 2, 1);
+	out = svm_vmstat("pswpout");
+	fill(map, 0, pages, 2, 2);
+	EXPECT_GT(svm_vmstat("pswpout") - out, pages / 2);
+	EXPECT_EQ(0, verify(map, 0, pages, 2, 2, 0));
+	EXPECT_EQ(0, verify(map, 0, pages, 2, 2, 1));
+	munmap(map, self->size);
+	close(fd);
+}
+
+/* Unmapped, closed and reopened through another mapping: still there. */
+TEST_F_TIMEOUT(swap, survives_unmap, TIMEOUT)
+{
+	uint64_t pages = self->size / PAGE;
+	int fd = svm_object_open(O_RDWR, 1, self->size);
+	char *map;
+
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, self->size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 3, 1);
+	munmap(map, self->size);
+	map = map_object(fd, self->size);
+	ASSERT_NE(NULL, map);
+	EXPECT_EQ(0, verify(map, 0, pages, 3, 1, 1));
+	munmap(map, self->size);
+	close(fd);
+}
+
+struct worker {
+	char *map;
+	uint64_t first, pages, seed;
+	long bad;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+
+	fill(w->map, w->first, w->pages, w->seed, 1);
+	w->bad = verify(w->map, w->first, w->pages, w->seed, 1, 0) +
+		 verify(w->map, w->first, w->pages, w->seed, 1, 1);
+	return NULL;
+}
+
+/* Two processes, each on its own object of 2x shadow memory. */
+TEST_F_TIMEOUT(swap, two_processes_separate, TIMEOUT)
+{
+	unsigned long long size = self->size / 2;
+	int i, status;
+	pid_t pid[2];
+
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ASSERT_GE(pid[i], 0);
+		if (!pid[i]) {
+			int fd = svm_object_open(O_RDWR, 1, size);
+			struct worker w = { .first = 0, .pages = size / PAGE,
+					    .seed = 10 + i };
+
+			if (fd < 0)
+				_exit(2);
+			w.map = map_object(fd, size);
+			if (!w.map)
+				_exit(3);
+			work(&w);
+			_exit(w.bad ? 1 : 0);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+}
+
+/* Two processes on halves of one shared object; the parent checks all. */
+TEST_F_TIMEOUT(swap, two_processes_shared, TIMEOUT)
+{
+	uint64_t pages = self->size / PAGE;
+	int fd = svm_object_open(O_RDWR, 1, self->size);
+	int i, status;
+	pid_t pid[2];
+	char *map;
+
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, self->size);
+	ASSERT_NE(NULL, map);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ASSERT_GE(pid[i], 0);
+		if (!pid[i]) {
+			struct worker w = { map, i * pages / 2, pages / 2, 20, 0 };
+
+			work(&w);
+			_exit(w.bad ? 1 : 0);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	EXPECT_EQ(0, verify(map, 0, pages, 20, 1, 1));
+	munmap(map, self->size);
+	close(fd);
+}
+
+/* Two threads: on separate objects, then on halves of one object. */
+TEST_F_TIMEOUT(swap, two_threads, TIMEOUT)
+{
+	uint64_t pages = self->size / PAGE;
+	struct worker w[2];
+	pthread_t t[2];
+	int fd[2], i;
+
+	for (i = 0; i < 2; i++) {
+		fd[i] = svm_object_open(O_RDWR, 1, self->size / 2);
+		ASSERT_GE(fd[i], 0);
+		w[i] = (struct worker){ map_object(fd[i], self->size / 2), 0,
+					pages / 2, 30 + i, 0 };
+		ASSERT_NE(NULL, w[i].map);
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, work, &w[i]));
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, w[i].bad);
+		munmap(w[i].map, self->size / 2);
+		close(fd[i]);
+	}
+
+	fd[0] = svm_object_open(O_RDWR, 1, self->size);
+	ASSERT_GE(fd[0], 0);
+	for (i = 0; i < 2; i++)
+		w[i] = (struct worker){ NULL, i * pages / 2, pages / 2, 40, 0 };
+	w[0].map = w[1].map = map_object(fd[0], self->size);
+	ASSERT_NE(NULL, w[0].map);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, work, &w[i]));
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, w[i].bad);
+	}
+	EXPECT_EQ(0, verify(w[0].map, 0, pages, 40, 1, 1));
+	munmap(w[0].map, self->size);
+	close(fd[0]);
+}
+
+/* Truncating an object with swapped pages frees their slots at once. */
+TEST_F_TIMEOUT(swap, truncate_frees_slots, TIMEOUT)
+{
+	uint64_t pages = self->size / PAGE;
+	int fd = svm_object_open(O_RDWR, 1, self->size);
+	unsigned long long zero = 0;
+	char *map;
+
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, self->size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 5, 1);
+	munmap(map, self->size);
+	EXPECT_GT(swapinfo("slots_inuse"), pages / 2);
+	ASSERT_EQ(0, ioctl(fd, SHADOWVM_IOC_SET_SIZE, &zero));
+	EXPECT_EQ(0, swapinfo("slots_inuse"));
+	EXPECT_EQ(0, swapinfo("swap_cache_pages"));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
