@@ -302,8 +302,10 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 		svm_count_vm_event(svm, SVM_PGCACHE_ADD);
 		trace_svm_page_cache_add(svm->name, as->id, index,
 					 svm_page_to_pfn(svm, page));
-		if (svm_test_clear_page_readahead(page))
+		if (svm_test_clear_page_readahead(page)) {
 			atomic_long_inc(&svm->swap->ra_hits);
+			atomic_inc(&svm->swap->ra_recent);
+		}
 		svm_mark_page_accessed(svm, page);
 	}
 	svm_unlock_page(page);

@@ -6,8 +6,8 @@
  * A bio carries the real page behind a shadow page, so a HIGHMEM shadow
  * page needs no kernel mapping for I/O; only an area declared lowmem-only
  * bounces it. Completions run in interrupt context, where the shadow
- * allocator's locks may not be taken: a write completion only records its
- * result for the reclaimer waiting on the batch, a read completion marks
+ * allocator's locks may not be taken: a write completion unlocks the page
+ * and queues it for the next reclaim pass to free, a read completion marks
  * the page up to date and unlocks it, handing bounced reads to a work item.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -31,6 +31,8 @@
  */
 int svm_swap_io_init(struct svm_swap_info *si)
 {
+	init_llist_head(&si->written);
+	init_waitqueue_head(&si->written_wait);
 	return bioset_init(&si->bioset, BIO_POOL_SIZE,
 			   offsetof(struct svm_swap_bio, bio),
 			   BIOSET_NEED_BVECS);
@@ -87,72 +89,55 @@ static struct svm_swap_bio *svm_swap_bio_alloc(struct svm_swap_info *si,
 	sb->si = si;
 	sb->page = page;
 	sb->io_page = io_page;
-	sb->batch = NULL;
+	sb->error = 0;
 	bio->bi_iter.bi_sector = (sector_t)svm_swp_offset(entry) <<
 				 (PAGE_SHIFT - SECTOR_SHIFT);
 	__bio_add_page(bio, svm_page_to_real(svm, io_page), PAGE_SIZE, 0);
 	return sb;
 }
 
-/**
- * svm_swap_batch_init() - start an empty batch of writes
- * @batch: the batch
- */
-void svm_swap_batch_init(struct svm_swap_batch *batch)
-{
-	/* One for the submitter, dropped by svm_swap_batch_wait(). */
-	atomic_set(&batch->pending, 1);
-	init_completion(&batch->done);
-	batch->nr = 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(svm_swap_batch_init);
-
 static void svm_swap_write_end_io(struct bio *bio)
 {
 	struct svm_swap_bio *sb = container_of(bio, struct svm_swap_bio, bio);
-	struct svm_swap_batch *batch = sb->batch;
+	struct svm_swap_info *si = sb->si;
 
-	batch->io[sb->slot].error = blk_status_to_errno(bio->bi_status);
-	bio_put(bio);
-	if (atomic_dec_and_test(&batch->pending))
-		complete(&batch->done);
+	sb->error = blk_status_to_errno(bio->bi_status);
+	/* Faults and truncation waiting on the page may go on now. */
+	svm_clear_page_writeback(sb->page);
+	svm_unlock_page(sb->page);
+	llist_add(&sb->node, &si->written);
+	atomic_dec(&si->writes_inflight);
+	wake_up_all(&si->written_wait);
 }
 
 /**
  * svm_swap_writepage() - start writing a page to its swap slot
  * @svm: the instance, with a swap area
- * @page: a page locked by the caller, in the swap cache (@page->private
- *        is its entry), with SVM_PG_writeback set
- * @batch: the batch to add the write to; it must have room
+ * @page: a page taken off the LRU lists, locked by the caller, in the
+ *        swap cache (@page->private is its entry), with SVM_PG_writeback
  *
- * The write is submitted at once; the caller's plug merges neighbouring
- * slots into one request. svm_swap_batch_wait() collects the result.
+ * The write is submitted at once (the caller's plug merges neighbouring
+ * slots into one request) and the caller goes on without waiting: the
+ * completion unlocks the page and queues it on the area's written list,
+ * where the next reclaim pass finds it (svm_swap_take_written()) to free
+ * it. Until then the page keeps the caller's isolation reference.
  *
  * Context: process context; may sleep (bounce pages, bios).
- * Return: 0; -EINVAL when @batch is full; -ENOMEM without a bounce page.
+ * Return: 0; -ENOMEM without a bounce page (nothing was submitted).
  */
-int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page,
-		       struct svm_swap_batch *batch)
+int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page)
 {
 	struct svm_swap_info *si = svm->swap;
 	struct svm_page *io_page;
 	struct svm_swap_bio *sb;
 
-	if (batch->nr >= SVM_SWAP_CLUSTER_MAX)
-		return -EINVAL;
 	io_page = svm_bounce_map(&si->bounce, page, SVM_IO_WRITE,
 				 SVM_GFP_NOIO);
 	if (!io_page)
 		return -ENOMEM;
 	sb = svm_swap_bio_alloc(si, page, io_page, REQ_OP_WRITE | REQ_SWAP);
-	sb->batch = batch;
-	sb->slot = batch->nr;
-	batch->io[batch->nr].page = page;
-	batch->io[batch->nr].io_page = io_page;
-	batch->io[batch->nr].error = 0;
-	batch->nr++;
-	atomic_inc(&batch->pending);
 	sb->bio.bi_end_io = svm_swap_write_end_io;
+	atomic_inc(&si->writes_inflight);
 	atomic_long_inc(&si->pswpout);
 	trace_svm_swap_out(svm->name, svm_page_to_pfn(svm, page),
 			   page->private);
@@ -162,40 +147,61 @@ int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page,
 EXPORT_SYMBOL_IF_KUNIT(svm_swap_writepage);
 
 /**
- * svm_swap_batch_wait() - wait for a batch and finish its pages
- * @svm: the instance
- * @batch: a batch started with svm_swap_batch_init()
+ * svm_swap_take_written() - the writes completed since the last call
+ * @svm: the instance, with a swap area
+ * @wait: when none completed but some are in flight, wait a little
+ *        (HZ/20 at most) for one
  *
- * Frees the bounce pages and clears SVM_PG_writeback of every page. A
- * page whose write failed is marked dirty again so that it stays in
- * memory; the error is logged and counted.
- *
- * Context: process context; sleeps.
+ * Context: process context; sleeps with @wait.
+ * Return: a list to walk with svm_swap_write_done(), or NULL.
  */
-void svm_swap_batch_wait(struct svm_instance *svm,
-			 struct svm_swap_batch *batch)
+struct llist_node *svm_swap_take_written(struct svm_instance *svm,
+					 bool wait)
 {
 	struct svm_swap_info *si = svm->swap;
-	unsigned int i;
 
-	if (!atomic_dec_and_test(&batch->pending))
-		wait_for_completion_io(&batch->done);
-	for (i = 0; i < batch->nr; i++) {
-		struct svm_page *page = batch->io[i].page;
-		int err = batch->io[i].error;
-
-		svm_bounce_unmap(&si->bounce, page, batch->io[i].io_page,
-				 SVM_IO_WRITE, err);
-		if (err) {
-			atomic_long_inc(&si->io_errors);
-			pr_err_ratelimited("%s: write to swap slot %#x failed: %d\n",
-					   svm->name, page->private, err);
-			svm_set_page_dirty(page);
-		}
-		svm_clear_page_writeback(page);
-	}
+	if (!si)
+		return NULL;
+	if (wait && llist_empty(&si->written) &&
+	    atomic_read(&si->writes_inflight))
+		wait_event_timeout(si->written_wait,
+				   !llist_empty(&si->written), HZ / 20);
+	return llist_del_all(&si->written);
 }
-EXPORT_SYMBOL_IF_KUNIT(svm_swap_batch_wait);
+
+/**
+ * svm_swap_write_done() - finish one completed write
+ * @svm: the instance
+ * @node: a node of the list svm_swap_take_written() returned
+ * @error: set to the write's result
+ *
+ * Frees the bounce page and the bio. A page whose write failed is marked
+ * dirty again, so that it stays in memory; the error is counted and
+ * logged.
+ *
+ * Context: process context.
+ * Return: the page, still with the reference the writer's isolation
+ * took, no longer locked.
+ */
+struct svm_page *svm_swap_write_done(struct svm_instance *svm,
+				     struct llist_node *node, int *error)
+{
+	struct svm_swap_bio *sb = container_of(node, struct svm_swap_bio,
+					       node);
+	struct svm_swap_info *si = sb->si;
+	struct svm_page *page = sb->page;
+
+	*error = sb->error;
+	svm_bounce_unmap(&si->bounce, page, sb->io_page, SVM_IO_WRITE,
+			 sb->error);
+	if (sb->error) {
+		atomic_long_inc(&si->io_errors);
+		pr_err_ratelimited("%s: write to swap slot %#x failed: %d\n",
+				   svm->name, page->private, sb->error);
+	}
+	bio_put(&sb->bio);
+	return page;
+}
 
 static void svm_swap_read_done(struct svm_swap_bio *sb, int err)
 {

@@ -167,6 +167,26 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 	return page;
 }
 
+/*
+ * A fault waits for a read: size the next window from how much of the
+ * read-ahead since the last such fault was used (6.x's swapin_nr_pages()
+ * in spirit): sequential readers see it grow to 2^SVM_PAGE_CLUSTER_MAX,
+ * random ones keep 2^page_cluster.
+ */
+static unsigned long svm_swap_ra_window(struct svm_swap_info *si)
+{
+	unsigned int hits = atomic_xchg(&si->ra_recent, 0);
+	unsigned int win = READ_ONCE(si->ra_win);
+	unsigned int min = 1U << si->page_cluster;
+
+	if (min > 1 && hits >= win - win / 4)
+		win = min_t(unsigned int, win * 2, 1U << SVM_PAGE_CLUSTER_MAX);
+	else if (hits < win / 4)
+		win = max(win / 2, min);
+	WRITE_ONCE(si->ra_win, win);
+	return win;
+}
+
 /**
  * svm_swapin_readahead() - bring a swapped-out page back, and its
  * neighbours on the device
@@ -174,8 +194,8 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
  * @entry: the entry wanted
  * @major: set when I/O had to be started for @entry (a major fault)
  *
- * Reads the aligned block of 2^page_cluster slots around @entry (2.6's
- * valid_swaphandles()), skipping free and bad slots and slots already
+ * Reads the aligned block of slots around @entry (2.6's
+ * valid_swaphandles()), of the size svm_swap_ra_window() chooses, skipping free and bad slots and slots already
  * cached, in one plug so that the block layer merges them. Read-ahead
  * pages wait in the swap cache, on the inactive list, with
  * SVM_PG_readahead until a fault claims them (a read-ahead hit).
@@ -197,7 +217,7 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 	page = svm_lookup_swap_cache(svm, entry);
 	if (page)
 		return page;
-	win = 1UL << si->page_cluster;
+	win = svm_swap_ra_window(si);
 	start = offset & ~(win - 1);
 	blk_start_plug(&plug);
 	page = svm_read_swap_cache_async(svm, entry, SVM_GFP_HIGHUSER_MOVABLE |

@@ -24,6 +24,7 @@
 #include <shadowvm/core.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/swap.h>
+#include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
 
 #define SVM_SWAP_MAGIC		"SWAPSPACE2"
@@ -373,6 +374,7 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 	strscpy(si->path, p->path);
 	si->prio = p->prio;
 	si->page_cluster = p->page_cluster;
+	si->ra_win = 1U << p->page_cluster;
 	spin_lock_init(&si->lock);
 	xa_init(&si->cache);
 	ret = svm_swap_io_init(si);
@@ -407,8 +409,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_swapon);
  * svm_swapoff() - detach an instance's swap area
  * @svm: the instance; no object may hold a swap entry any more
  *
- * Frees the pages left in the swap cache (read ahead and never claimed),
- * then checks that every slot came back: one still in use is a leak and
+ * Waits for writes in flight, frees the pages left in the swap cache
+ * (written, or read ahead and never claimed), then checks that every slot came back: one still in use is a leak and
  * is reported.
  *
  * Context: process context; may sleep.
@@ -419,6 +421,8 @@ void svm_swapoff(struct svm_instance *svm)
 
 	if (!si)
 		return;
+	wait_event(si->written_wait, !atomic_read(&si->writes_inflight));
+	svm_reap_written(svm, false);
 	svm_swap_cache_drain(svm);
 	if (si->inuse_pages)
 		pr_err("%s: %lu swap slots still in use at swapoff\n",
@@ -462,6 +466,7 @@ int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "swap_cache_pages %ld\n",
 		   atomic_long_read(&si->nr_cache));
 	seq_printf(m, "page_cluster %u\n", si->page_cluster);
+	seq_printf(m, "readahead_window %u\n", READ_ONCE(si->ra_win));
 	seq_printf(m, "readahead_pages %ld\n", atomic_long_read(&si->ra_pages));
 	seq_printf(m, "readahead_hits %ld\n", atomic_long_read(&si->ra_hits));
 	seq_printf(m, "io_errors %ld\n", atomic_long_read(&si->io_errors));

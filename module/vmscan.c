@@ -45,7 +45,6 @@
  * @gfp: the flags of the allocation that asked, or SVM_GFP_KERNEL
  * @kswapd: run by kswapd (for the counters)
  * @may_writepage: dirty pages may be written to swap
- * @batch: the writes of one shrink_page_list() pass; NULL: no writes
  */
 struct svm_scan_control {
 	unsigned long nr_to_reclaim;
@@ -55,7 +54,6 @@ struct svm_scan_control {
 	svm_gfp_t gfp;
 	bool kswapd;
 	bool may_writepage;
-	struct svm_swap_batch *batch;
 };
 
 static void svm_reclaim_count(struct svm_instance *svm,
@@ -299,13 +297,11 @@ static void svm_refill_inactive(struct svm_node_reclaim *nr,
 }
 
 /* Start writing dirty, locked @page to swap; false to keep it. */
-static bool svm_pageout(struct svm_instance *svm, struct svm_page *page,
-			struct svm_scan_control *sc)
+static bool svm_pageout(struct svm_instance *svm, struct svm_page *page)
 {
 	struct svm_address_space *as = page->mapping;
 
-	if (!sc->batch || sc->batch->nr >= SVM_SWAP_CLUSTER_MAX || !as ||
-	    !svm_swap_active(svm))
+	if (!as || !svm_swap_active(svm))
 		return false;
 	if (!svm_page_swapcache(page)) {
 		struct svm_swp_entry entry = svm_get_swap_page(svm);
@@ -320,7 +316,7 @@ static bool svm_pageout(struct svm_instance *svm, struct svm_page *page,
 	}
 	svm_clear_page_dirty_for_io(as, page);
 	svm_set_page_writeback(page);
-	if (svm_swap_writepage(svm, page, sc->batch)) {
+	if (svm_swap_writepage(svm, page)) {
 		svm_clear_page_writeback(page);
 		svm_mark_page_dirty(as, page);
 		return false;
@@ -335,14 +331,57 @@ static bool svm_try_free(struct svm_instance *svm, struct svm_page *page)
 		return false;
 	svm_unlock_page(page);
 	svm_put_page(svm, page);
-	svm_reclaim_count(svm, SVM_PGSWAPOUT_DROP, 1);
 	return true;
+}
+
+/**
+ * svm_reap_written() - free the pages whose swap-out completed
+ * @svm: the instance
+ * @wait: wait a little for a write when none has completed yet
+ *
+ * A page written to swap comes back here with the reference its
+ * isolation took: it is freed unless somebody used or dirtied it while
+ * it was being written, then it goes back to the LRU. A failed write
+ * leaves it dirty, in memory.
+ *
+ * Context: process context; sleeps.
+ * Return: pages freed.
+ */
+unsigned long svm_reap_written(struct svm_instance *svm, bool wait)
+{
+	struct llist_node *list = svm_swap_take_written(svm, wait), *next;
+	unsigned long n = 0;
+
+	while (list) {
+		struct svm_page *page;
+		int err;
+
+		next = list->next;
+		page = svm_swap_write_done(svm, list, &err);
+		list = next;
+		svm_lock_page(page);
+		if (err && page->mapping)
+			svm_mark_page_dirty(page->mapping, page);
+		if (!page->mapping && !svm_page_swapcache(page)) {
+			/* Truncated during the write. */
+			svm_clear_page_active(page);
+			svm_unlock_page(page);
+			svm_put_page(svm, page);
+			continue;
+		}
+		if (!svm_page_dirty(page) && svm_try_free(svm, page)) {
+			n++;
+			continue;
+		}
+		svm_putback_lru_page(svm, page, true);
+	}
+	return n;
 }
 
 /*
  * 2.6's shrink_page_list(): try to free each isolated page of @pages.
- * Kept pages are put back on their lists. Dirty pages are written in one
- * batch and, once it completes, freed if nobody touched them meanwhile.
+ * Kept pages go back on their lists. Dirty pages are written to swap
+ * without waiting; svm_reap_written() frees them once written.
  */
 static void svm_shrink_page_list(struct svm_instance *svm,
 				 struct list_head *pages,
@@ -350,10 +389,7 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 {
 	struct svm_page *page, *next;
 	struct blk_plug plug;
-	LIST_HEAD(writing);
 
-	if (sc->batch)
-		svm_swap_batch_init(sc->batch);
 	blk_start_plug(&plug);
 	list_for_each_entry_safe(page, next, pages, lru) {
 		list_del_init(&page->lru);
@@ -377,13 +413,14 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 			goto keep;
 		svm_page_harvest_dirty(svm, page);
 		if (svm_page_dirty(page)) {
-			if (!sc->may_writepage || !svm_pageout(svm, page, sc))
-				goto keep;
-			list_add_tail(&page->lru, &writing);
-			continue;
+			/* The write owns the page and our reference now. */
+			if (sc->may_writepage && svm_pageout(svm, page))
+				continue;
+			goto keep;
 		}
 		if (svm_try_free(svm, page)) {
 			sc->nr_reclaimed++;
+			svm_reclaim_count(svm, SVM_PGSWAPOUT_DROP, 1);
 			continue;
 		}
 		goto keep;
@@ -395,18 +432,6 @@ keep:
 		svm_putback_lru_page(svm, page, true);
 	}
 	blk_finish_plug(&plug);
-	if (!sc->batch || !sc->batch->nr)
-		return;
-	/* The pages stayed locked: faults on them wait for the write. */
-	svm_swap_batch_wait(svm, sc->batch);
-	list_for_each_entry_safe(page, next, &writing, lru) {
-		list_del_init(&page->lru);
-		if (svm_try_free(svm, page)) {
-			sc->nr_reclaimed++;
-			continue;
-		}
-		svm_putback_lru_page(svm, page, true);
-	}
 }
 
 /* Scan up to @count inactive pages, SVM_SWAP_CLUSTER_MAX at a time. */
@@ -481,15 +506,13 @@ static void svm_shrink_nodes(struct svm_instance *svm,
 
 static void svm_scan_control_init(struct svm_instance *svm,
 				  struct svm_scan_control *sc, svm_gfp_t gfp,
-				  unsigned long nr_to_reclaim,
-				  struct svm_swap_batch *batch)
+				  unsigned long nr_to_reclaim)
 {
 	*sc = (struct svm_scan_control) {
 		.nr_to_reclaim = nr_to_reclaim,
 		.gfp = gfp,
 		/* Swap I/O needs IO: a NOIO caller only frees clean pages. */
-		.may_writepage = (gfp & SVM_GFP_IO) && batch,
-		.batch = batch,
+		.may_writepage = !!(gfp & SVM_GFP_IO),
 	};
 }
 
@@ -497,21 +520,25 @@ static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
 					      svm_gfp_t gfp,
 					      unsigned long nr_to_reclaim)
 {
-	struct svm_swap_batch *batch;
 	struct svm_scan_control sc;
 	unsigned int noreclaim;
 
-	batch = kmalloc(sizeof(*batch), GFP_NOIO | __GFP_NOWARN);
-	svm_scan_control_init(svm, &sc, gfp, nr_to_reclaim, batch);
+	svm_scan_control_init(svm, &sc, gfp, nr_to_reclaim);
 	/* Our own allocations (bounce pages) must not recurse into here. */
 	noreclaim = memalloc_noreclaim_save();
 	for (sc.priority = SVM_DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+		sc.nr_reclaimed += svm_reap_written(svm, false);
+		if (sc.nr_reclaimed >= nr_to_reclaim)
+			break;
 		svm_shrink_nodes(svm, &sc);
+		if (sc.nr_reclaimed >= nr_to_reclaim)
+			break;
+		/* What we and others wrote is what frees pages now. */
+		sc.nr_reclaimed += svm_reap_written(svm, sc.may_writepage);
 		if (sc.nr_reclaimed >= nr_to_reclaim)
 			break;
 	}
 	memalloc_noreclaim_restore(noreclaim);
-	kfree(batch);
 	svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT, sc.nr_reclaimed);
 	return sc.nr_reclaimed;
 }
@@ -580,8 +607,7 @@ static bool svm_node_balanced(struct svm_instance *svm, int nid)
 }
 
 /* 2.6's balance_pgdat(): reclaim until every zone is above pages_high. */
-static unsigned long svm_balance_node(struct svm_node_reclaim *nr,
-				      struct svm_swap_batch *batch)
+static unsigned long svm_balance_node(struct svm_node_reclaim *nr)
 {
 	struct svm_instance *svm = nr->svm;
 	unsigned long total = 0;
@@ -591,10 +617,11 @@ static unsigned long svm_balance_node(struct svm_node_reclaim *nr,
 		unsigned long before = total;
 
 		svm_scan_control_init(svm, &sc, SVM_GFP_KERNEL,
-				      SVM_SWAP_CLUSTER_MAX, batch);
+				      SVM_SWAP_CLUSTER_MAX);
 		sc.kswapd = true;
 		for (sc.priority = SVM_DEF_PRIORITY; sc.priority >= 0;
 		     sc.priority--) {
+			sc.nr_reclaimed += svm_reap_written(svm, false);
 			if (svm_node_balanced(svm, nr->nid))
 				break;
 			svm_shrink_node(nr, &sc);
@@ -605,6 +632,8 @@ static unsigned long svm_balance_node(struct svm_node_reclaim *nr,
 				break;
 		}
 		WRITE_ONCE(nr->kswapd_priority, sc.priority);
+		/* Writes just submitted free their pages when they complete. */
+		sc.nr_reclaimed += svm_reap_written(svm, !sc.nr_reclaimed);
 		total += sc.nr_reclaimed;
 		svm_reclaim_count(svm, SVM_PGSTEAL_KSWAPD, sc.nr_reclaimed);
 		if (total == before || svm_node_balanced(svm, nr->nid) ||
@@ -619,9 +648,7 @@ static int svm_kswapd(void *data)
 {
 	struct svm_node_reclaim *nr = data;
 	struct svm_instance *svm = nr->svm;
-	struct svm_swap_batch *batch;
 
-	batch = kmalloc(sizeof(*batch), GFP_KERNEL);
 	/* As kswapd: the real kernel may dip into reserves for our bios. */
 	current->flags |= PF_MEMALLOC;
 	set_freezable();
@@ -636,7 +663,7 @@ static int svm_kswapd(void *data)
 		WRITE_ONCE(nr->kswapd_wake, false);
 		WRITE_ONCE(nr->kswapd_running, true);
 		trace_svm_kswapd_wake(svm->name, nr->nid, nr->kswapd_reclaimed);
-		n = svm_balance_node(nr, batch);
+		n = svm_balance_node(nr);
 		WRITE_ONCE(nr->kswapd_runs, nr->kswapd_runs + 1);
 		WRITE_ONCE(nr->kswapd_reclaimed, nr->kswapd_reclaimed + n);
 		WRITE_ONCE(nr->kswapd_running, false);
@@ -645,7 +672,6 @@ static int svm_kswapd(void *data)
 		if (!n && !kthread_should_stop())
 			schedule_timeout_interruptible(HZ / 10);
 	}
-	kfree(batch);
 	return 0;
 }
 

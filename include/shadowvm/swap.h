@@ -15,6 +15,8 @@
 #include <linux/atomic.h>
 #include <linux/bio.h>
 #include <linux/completion.h>
+#include <linux/llist.h>
+#include <linux/wait.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -95,7 +97,11 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @path: the device's path, for swapinfo
  * @type: index of the area (the type in its entries)
  * @prio: priority shown in swapinfo
- * @page_cluster: log2 of the slots read around a faulting one
+ * @page_cluster: log2 of the smallest read-ahead window
+ * @ra_win: the read-ahead window now, in slots: it doubles (up to
+ *          2^SVM_PAGE_CLUSTER_MAX) while read-ahead pages get used and
+ *          shrinks back when they do not
+ * @ra_recent: read-ahead hits since the last read a fault waited for
  * @lock: protects @swap_map and every field up to @inuse_pages
  * @swap_map: use count of each slot; SVM_SWAP_MAP_BAD for bad pages and
  *            the header
@@ -113,6 +119,9 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @bounce: bounces HIGHMEM pages when the device is declared lowmem-only
  * @bioset: bios with a struct svm_swap_bio in front; its reserve keeps
  *          swap-out going when the kernel is short of memory
+ * @written: completed writes whose pages reclaim has not looked at again
+ * @writes_inflight: writes submitted and not completed
+ * @written_wait: woken at each completed write
  * @clusters: new empty clusters found by the scan
  * @scan_fallbacks: allocations that found no empty cluster and took the
  *                  first free slot
@@ -130,6 +139,8 @@ struct svm_swap_info {
 	unsigned int type;
 	int prio;
 	unsigned int page_cluster;
+	unsigned int ra_win;
+	atomic_t ra_recent;
 	spinlock_t lock;	/* swap_map and the scan state */
 	u8 *swap_map;
 	unsigned long max;
@@ -144,6 +155,9 @@ struct svm_swap_info {
 	atomic_long_t nr_cache;
 	struct svm_bounce_dev bounce;
 	struct bio_set bioset;
+	struct llist_head written;
+	atomic_t writes_inflight;
+	wait_queue_head_t written_wait;
 	atomic_long_t clusters;
 	atomic_long_t scan_fallbacks;
 	atomic_long_t alloc_fail;
@@ -174,35 +188,16 @@ struct svm_swap_params {
 /* Largest page_cluster: a window of 64 slots. */
 #define SVM_PAGE_CLUSTER_MAX	6
 
-/* Pages one reclaim pass writes before waiting (2.6's SWAP_CLUSTER_MAX). */
+/* Pages reclaim takes off a list at a time (2.6's SWAP_CLUSTER_MAX). */
 #define SVM_SWAP_CLUSTER_MAX	32
-
-/**
- * struct svm_swap_batch - writes submitted together, waited for together
- * @pending: bios not yet completed
- * @done: completed when @pending drops to zero
- * @nr: entries used in @io
- * @io: each write: the page, the page the device saw (a bounce page or
- *      the page itself) and the result
- */
-struct svm_swap_batch {
-	atomic_t pending;
-	struct completion done;
-	unsigned int nr;
-	struct {
-		struct svm_page *page;
-		struct svm_page *io_page;
-		int error;
-	} io[SVM_SWAP_CLUSTER_MAX];
-};
 
 /**
  * struct svm_swap_bio - what travels with each swap bio
  * @si: the area
  * @page: the page read or written
  * @io_page: the page the device transfers (differs when bounced)
- * @batch: for a write, its batch; NULL for a read
- * @slot: for a write, its index in @batch->io
+ * @node: a completed write, on the area's @written list
+ * @error: the write's result
  * @work: completes a bounced read in process context
  * @bio: the bio; last, as the bioset's front padding requires
  */
@@ -210,8 +205,8 @@ struct svm_swap_bio {
 	struct svm_swap_info *si;
 	struct svm_page *page;
 	struct svm_page *io_page;
-	struct svm_swap_batch *batch;
-	unsigned int slot;
+	struct llist_node node;
+	int error;
 	struct work_struct work;
 	struct bio bio;
 };
@@ -246,11 +241,11 @@ int svm_swap_io_init(struct svm_swap_info *si);
 void svm_swap_io_exit(struct svm_swap_info *si);
 int svm_swap_rw_header(struct svm_swap_info *si, struct page *page,
 		       bool write);
-void svm_swap_batch_init(struct svm_swap_batch *batch);
-int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page,
-		       struct svm_swap_batch *batch);
-void svm_swap_batch_wait(struct svm_instance *svm,
-			 struct svm_swap_batch *batch);
+int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page);
+struct llist_node *svm_swap_take_written(struct svm_instance *svm,
+					 bool wait);
+struct svm_page *svm_swap_write_done(struct svm_instance *svm,
+				     struct llist_node *node, int *error);
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
 
 #endif /* _SHADOWVM_SWAP_H */
