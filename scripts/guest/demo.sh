@@ -106,3 +106,27 @@ rmmod shadowvm || exit 1
 dmesg | grep 'shadowvm:' | tail -n 1
 after=$(free_kb)
 echo "free memory: $before KiB before, $after KiB after (difference $((after - before)) KiB)"
+
+say "overcommit: mem=8M with /dev/vda as swap, a 32 MiB object (4x shadow memory)"
+insmod /guest/shadowvm.ko mem=8M swapdev=/dev/vda swapdev_format=1 || exit 1
+dmesg | grep 'adding swap' | tail -n 1
+trace-cmd record -q -e shadowvm:svm_kswapd_wake -e shadowvm:svm_swap_out \
+	-e shadowvm:svm_swap_in -e shadowvm:svm_swap_readahead \
+	-e shadowvm:svm_shrink_node -o /tmp/demo.dat \
+	/guest/tools/svmtouch 32 || exit 1
+trace-cmd report -i /tmp/demo.dat 2>/dev/null > /tmp/demo.txt
+for e in svm_kswapd_wake svm_shrink_node svm_swap_out svm_swap_in svm_swap_readahead; do
+	printf '%s=%s ' "$e" "$(grep -c "$e:" /tmp/demo.txt)"
+done
+echo
+grep -m 2 'svm_shrink_node:' /tmp/demo.txt | sed 's/^ *//' | cut -c1-150
+rm -f /tmp/demo.dat /tmp/demo.txt
+say "$D/swapinfo"
+cat $D/swapinfo
+say "$D/lru and $D/kswapd"
+cat $D/lru
+cat $D/kswapd
+say "reclaim and swap counters ($D/vmstat)"
+grep -E '^(pswpin|pswpout|pgscan_kswapd|pgscan_direct|pgsteal_kswapd|pgsteal_direct|allocstall|kswapd_wake|pgactivate|pgdeactivate) ' $D/vmstat | paste -sd ' '
+rmmod shadowvm || exit 1
+dmesg | grep 'shadowvm:' | tail -n 1

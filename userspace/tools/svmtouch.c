@@ -8,7 +8,9 @@
  * first touch is a page fault served by shadowvm: a shadow page is taken
  * from the buddy allocator, zeroed through kmap, put in the object's page
  * cache and mapped), reads everything back, and prints the object's
- * statistics from SHADOWVM_IOC_GET_STATS.
+ * statistics from SHADOWVM_IOC_GET_STATS. With a swap device, an object
+ * larger than shadow memory works too: reclaim writes the pages that do
+ * not fit to swap and faults read them back.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,9 +33,10 @@ static void print_stats(int fd, const char *when)
 		perror("svmtouch: GET_STATS");
 		exit(1);
 	}
-	printf("%-14s size=%llu KiB resident=%llu dirty=%llu major=%llu minor=%llu write=%llu sigbus=%llu\n",
+	printf("%-14s size=%llu KiB resident=%llu swapped=%llu dirty=%llu major=%llu minor=%llu write=%llu sigbus=%llu\n",
 	       when, (unsigned long long)st.size / 1024,
 	       (unsigned long long)st.resident_pages,
+	       (unsigned long long)st.swapped_pages,
 	       (unsigned long long)st.dirty_pages,
 	       (unsigned long long)st.major_faults,
 	       (unsigned long long)st.minor_faults,
@@ -75,7 +78,10 @@ int main(int argc, char **argv)
 		p[i * page / sizeof(*p)] = i;
 	print_stats(fd, "after writes:");
 
-	/* Drop the page tables; the pages stay in the page cache. */
+	/*
+	 * Drop the page tables; the pages stay in the page cache, or on the
+	 * swap device when the object is larger than shadow memory.
+	 */
 	madvise(p, size, MADV_DONTNEED);
 	for (i = 0; i < size / page; i++)
 		bad += p[i * page / sizeof(*p)] != i;
