@@ -21,7 +21,17 @@
 #include <shadowvm/filemap.h>
 #include <shadowvm/page.h>
 #include <shadowvm/swap.h>
+#include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
+
+/* Frees written pages nobody reclaiming came to free. */
+static void svm_swap_reap_work(struct work_struct *work)
+{
+	struct svm_swap_info *si = container_of(work, struct svm_swap_info,
+						reap_work);
+
+	svm_reap_written_background(si->svm);
+}
 
 /**
  * svm_swap_io_init() - set up an area's bios
@@ -33,6 +43,7 @@ int svm_swap_io_init(struct svm_swap_info *si)
 {
 	init_llist_head(&si->written);
 	init_waitqueue_head(&si->written_wait);
+	INIT_WORK(&si->reap_work, svm_swap_reap_work);
 	return bioset_init(&si->bioset, BIO_POOL_SIZE,
 			   offsetof(struct svm_swap_bio, bio),
 			   BIOSET_NEED_BVECS);
@@ -44,6 +55,7 @@ int svm_swap_io_init(struct svm_swap_info *si)
  */
 void svm_swap_io_exit(struct svm_swap_info *si)
 {
+	cancel_work_sync(&si->reap_work);
 	bioset_exit(&si->bioset);
 }
 
@@ -105,7 +117,8 @@ static void svm_swap_write_end_io(struct bio *bio)
 	/* Faults and truncation waiting on the page may go on now. */
 	svm_clear_page_writeback(sb->page);
 	svm_unlock_page(sb->page);
-	llist_add(&sb->node, &si->written);
+	if (llist_add(&sb->node, &si->written))
+		queue_work(system_unbound_wq, &si->reap_work);
 	atomic_dec(&si->writes_inflight);
 	wake_up_all(&si->written_wait);
 }
@@ -119,8 +132,9 @@ static void svm_swap_write_end_io(struct bio *bio)
  * The write is submitted at once (the caller's plug merges neighbouring
  * slots into one request) and the caller goes on without waiting: the
  * completion unlocks the page and queues it on the area's written list,
- * where the next reclaim pass finds it (svm_swap_take_written()) to free
- * it. Until then the page keeps the caller's isolation reference.
+ * where the next reclaim pass, or a work item the completion queues,
+ * finds it (svm_swap_take_written()) to free it. Until then the page
+ * keeps the caller's isolation reference.
  *
  * Context: process context; may sleep (bounce pages, bios).
  * Return: 0; -ENOMEM without a bounce page (nothing was submitted).

@@ -422,6 +422,7 @@ void svm_swapoff(struct svm_instance *svm)
 	if (!si)
 		return;
 	wait_event(si->written_wait, !atomic_read(&si->writes_inflight));
+	flush_work(&si->reap_work);
 	svm_reap_written(svm, false);
 	svm_swap_cache_drain(svm);
 	if (si->inuse_pages)
@@ -470,6 +471,9 @@ int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "readahead_pages %ld\n", atomic_long_read(&si->ra_pages));
 	seq_printf(m, "readahead_hits %ld\n", atomic_long_read(&si->ra_hits));
 	seq_printf(m, "io_errors %ld\n", atomic_long_read(&si->io_errors));
+	seq_printf(m, "writes_inflight %d\n",
+		   atomic_read(&si->writes_inflight));
+	seq_printf(m, "written_unreaped %d\n", !llist_empty(&si->written));
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapinfo_show);

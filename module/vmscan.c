@@ -41,6 +41,7 @@
  * @nr_to_reclaim: stop once this many pages were freed
  * @nr_scanned: inactive pages looked at
  * @nr_reclaimed: pages freed
+ * @nr_written: dirty pages whose write to swap was started
  * @priority: lists are scanned 1/2^@priority at a time
  * @gfp: the flags of the allocation that asked, or SVM_GFP_KERNEL
  * @kswapd: run by kswapd (for the counters)
@@ -50,6 +51,7 @@ struct svm_scan_control {
 	unsigned long nr_to_reclaim;
 	unsigned long nr_scanned;
 	unsigned long nr_reclaimed;
+	unsigned long nr_written;
 	int priority;
 	svm_gfp_t gfp;
 	bool kswapd;
@@ -378,6 +380,19 @@ unsigned long svm_reap_written(struct svm_instance *svm, bool wait)
 	return n;
 }
 
+/**
+ * svm_reap_written_background() - svm_reap_written() for the work item
+ * write completions queue when no reclaimer comes by
+ * @svm: the instance
+ *
+ * Context: process context; sleeps.
+ */
+void svm_reap_written_background(struct svm_instance *svm)
+{
+	svm_reclaim_count(svm, SVM_PGSTEAL_KSWAPD,
+			  svm_reap_written(svm, false));
+}
+
 /*
  * 2.6's shrink_page_list(): try to free each isolated page of @pages.
  * Kept pages go back on their lists. Dirty pages are written to swap
@@ -414,8 +429,10 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 		svm_page_harvest_dirty(svm, page);
 		if (svm_page_dirty(page)) {
 			/* The write owns the page and our reference now. */
-			if (sc->may_writepage && svm_pageout(svm, page))
+			if (sc->may_writepage && svm_pageout(svm, page)) {
+				sc->nr_written++;
 				continue;
+			}
 			goto keep;
 		}
 		if (svm_try_free(svm, page)) {
@@ -516,6 +533,14 @@ static void svm_scan_control_init(struct svm_instance *svm,
 	};
 }
 
+/* Pages reclaim freed, by whoever: kswapd, direct reclaim, write reaping. */
+static unsigned long svm_reclaimed_total(struct svm_instance *svm)
+{
+	return svm_reclaim_event(svm, SVM_PGSTEAL_KSWAPD) +
+	       svm_reclaim_event(svm, SVM_PGSTEAL_DIRECT);
+}
+
+/* Direct reclaim; returns progress: pages freed plus writes started. */
 static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
 					      svm_gfp_t gfp,
 					      unsigned long nr_to_reclaim)
@@ -540,7 +565,7 @@ static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
 	}
 	memalloc_noreclaim_restore(noreclaim);
 	svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT, sc.nr_reclaimed);
-	return sc.nr_reclaimed;
+	return sc.nr_reclaimed + sc.nr_written;
 }
 
 /**
@@ -554,7 +579,8 @@ static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
  * Called from within reclaim (PF_MEMALLOC), it does nothing.
  *
  * Context: process context; sleeps.
- * Return: pages freed.
+ * Return: progress: pages freed plus writes to swap started (their pages
+ * are freed when the writes complete).
  */
 unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
 				    svm_gfp_t gfp)
@@ -570,23 +596,30 @@ unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
  * @svm: the instance
  * @nr_pages: pages to free
  *
- * For tests and the debugfs "reclaim" file.
+ * For tests: reclaims until @nr_pages were freed (by this call, kswapd or
+ * the completion of writes it started) or no progress is made.
  *
  * Context: process context; sleeps.
- * Return: pages freed.
+ * Return: pages freed meanwhile.
  */
 unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 				    unsigned long nr_pages)
 {
-	unsigned long done = 0, n;
+	unsigned long start = svm_reclaimed_total(svm), done = 0, progress;
 
 	do {
-		n = svm_do_try_to_free_pages(svm, SVM_GFP_KERNEL,
-					     min_t(unsigned long,
-						   nr_pages - done,
-						   SVM_SWAP_CLUSTER_MAX));
-		done += n;
-	} while (n && done < nr_pages && !fatal_signal_pending(current));
+		progress = svm_do_try_to_free_pages(svm, SVM_GFP_KERNEL,
+						    min_t(unsigned long,
+							  nr_pages - done,
+							  SVM_SWAP_CLUSTER_MAX));
+		/* Writes started free their pages once they complete. */
+		while (svm->swap && atomic_read(&svm->swap->writes_inflight))
+			svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
+					  svm_reap_written(svm, true));
+		svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
+				  svm_reap_written(svm, false));
+		done = svm_reclaimed_total(svm) - start;
+	} while (progress && done < nr_pages && !fatal_signal_pending(current));
 	return done;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_shrink_all_memory);

@@ -122,6 +122,8 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @written: completed writes whose pages reclaim has not looked at again
  * @writes_inflight: writes submitted and not completed
  * @written_wait: woken at each completed write
+ * @reap_work: frees written pages soon after their writes complete, when
+ *             no reclaimer comes by first
  * @clusters: new empty clusters found by the scan
  * @scan_fallbacks: allocations that found no empty cluster and took the
  *                  first free slot
@@ -158,6 +160,7 @@ struct svm_swap_info {
 	struct llist_head written;
 	atomic_t writes_inflight;
 	wait_queue_head_t written_wait;
+	struct work_struct reap_work;
 	atomic_long_t clusters;
 	atomic_long_t scan_fallbacks;
 	atomic_long_t alloc_fail;

@@ -135,6 +135,7 @@ void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone);
 unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
 				    svm_gfp_t gfp);
 unsigned long svm_reap_written(struct svm_instance *svm, bool wait);
+void svm_reap_written_background(struct svm_instance *svm);
 unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 				    unsigned long nr_pages);
 

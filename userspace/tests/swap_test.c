@@ -118,6 +118,12 @@ FIXTURE_SETUP(swap)
 
 FIXTURE_TEARDOWN(swap)
 {
+	int i;
+
+	/* Written pages are freed just after their writes complete. */
+	for (i = 0; i < 100 && (swapinfo("writes_inflight") ||
+				swapinfo("written_unreaped")); i++)
+		usleep(20000);
 	/* Every object is closed: no slot, no page may be left behind. */
 	EXPECT_EQ(0, swapinfo("slots_inuse"));
 	EXPECT_EQ(0, swapinfo("swap_cache_pages"));
@@ -344,6 +350,120 @@ TEST_F_TIMEOUT(swap, truncate_frees_slots, TIMEOUT)
 	EXPECT_EQ(0, swapinfo("slots_inuse"));
 	EXPECT_EQ(0, swapinfo("swap_cache_pages"));
 	close(fd);
+}
+
+/*
+ * Separate loads, outside the fixture: a device declared lowmem-only gets
+ * HIGHMEM pages through bounce pages; a header listing bad pages keeps
+ * them out of use.
+ */
+FIXTURE(alone) {
+};
+
+FIXTURE_SETUP(alone)
+{
+	ASSERT_FALSE(svm_loaded());
+}
+
+FIXTURE_TEARDOWN(alone)
+{
+	if (svm_loaded())
+		svm_unload();
+}
+
+static long long highmem_stat(const char *key)
+{
+	static char buf[4096];
+
+	if (read_file("/sys/kernel/debug/shadowvm/shadowvm/highmem", buf,
+		      sizeof(buf)) < 0)
+		return -1;
+	return spaced_value(buf, key);
+}
+
+TEST_F_TIMEOUT(alone, lowmem_only_bounces, TIMEOUT)
+{
+	unsigned long long size = 2ULL * MEM_MB << 20;
+	uint64_t pages = size / PAGE;
+	char params[128];
+	char *map;
+	int fd;
+
+	snprintf(params, sizeof(params),
+		 "mem=%dM swapdev=/dev/vda swapdev_format=1 swapdev_lowmem=1",
+		 MEM_MB);
+	ASSERT_EQ(0, svm_load(params));
+	fd = svm_object_open(O_RDWR, 1, size);
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 6, 1);
+	EXPECT_EQ(0, verify(map, 0, pages, 6, 1, 1));
+	/* HIGHMEM pages went out and came back through lowmem copies. */
+	EXPECT_GT(highmem_stat("bounces"), 0);
+	EXPECT_GT(svm_vmstat("pswpout"), 0);
+	munmap(map, size);
+	close(fd);
+	EXPECT_EQ(0, swapinfo("slots_inuse"));
+	EXPECT_EQ(0, svm_unload());
+}
+
+/* The on-disk header mkswap writes (version 1), with bad pages. */
+struct swap_header_v1 {
+	char bootbits[1024];
+	uint32_t version, last_page, nr_badpages;
+	unsigned char uuid[16], volume[16];
+	uint32_t padding[117];
+	uint32_t badpages[4];
+};
+
+TEST_F_TIMEOUT(alone, bad_pages_skipped, TIMEOUT)
+{
+	static union {
+		struct swap_header_v1 info;
+		char page[PAGE];
+	} hdr;
+	uint32_t last = 4095;
+	char *map;
+	int fd;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.info.version = 1;
+	hdr.info.last_page = last;
+	hdr.info.nr_badpages = 3;
+	hdr.info.badpages[0] = 1;
+	hdr.info.badpages[1] = 2;
+	hdr.info.badpages[2] = 3000;
+	memcpy(hdr.page + PAGE - 10, "SWAPSPACE2", 10);
+	fd = open("/dev/vda", O_WRONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(PAGE, pwrite(fd, hdr.page, PAGE, 0));
+	ASSERT_EQ(0, fsync(fd));
+	close(fd);
+
+	ASSERT_EQ(0, svm_load("mem=2M swapdev=/dev/vda"));
+	EXPECT_EQ(3, swapinfo("bad_pages"));
+	EXPECT_EQ(last - 3, swapinfo("slots"));
+	/* 4x memory goes out: every usable slot but the bad ones. */
+	fd = svm_object_open(O_RDWR, 1, 8ULL << 20);
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, 8ULL << 20);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, 2048, 7, 1);
+	EXPECT_EQ(0, verify(map, 0, 2048, 7, 1, 0));
+	munmap(map, 8ULL << 20);
+	EXPECT_GT(swapinfo("slots_inuse"), 1024);
+	close(fd);
+	/* A header claiming more pages than the device has is refused. */
+	ASSERT_EQ(0, svm_unload());
+	hdr.info.last_page = 1U << 30;
+	hdr.info.nr_badpages = 0;
+	fd = open("/dev/vda", O_WRONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(PAGE, pwrite(fd, hdr.page, PAGE, 0));
+	ASSERT_EQ(0, fsync(fd));
+	close(fd);
+	EXPECT_EQ(-EINVAL, svm_load("mem=2M swapdev=/dev/vda"));
 }
 
 TEST_HARNESS_MAIN
