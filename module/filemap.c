@@ -294,6 +294,7 @@ bool svm_page_cache_contains(struct svm_address_space *as, u32 index)
 	rcu_read_unlock();
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_page_cache_contains);
 
 static void svm_lru_add(struct svm_filemap *fm, struct svm_page *page)
 {
