@@ -3,7 +3,8 @@
  * KUnit tests for shadowvm's page cache on private instances: insertion,
  * lookup, exactly one page per index, the page lock, truncation, dropping
  * clean pages, zeroed pages, running out of shadow memory, the vmstat
- * table and object sizes.
+ * table, range lookups and creation ahead, dirty harvesting, object sizes
+ * and the fault policy.
  */
 #include <kunit/test.h>
 #include <linux/mm.h>
@@ -250,6 +251,151 @@ static void svm_page_cache_nomem_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
 }
 
+/*
+ * A range lookup skips holes and locked pages; svm_create_pages() fills
+ * the holes only, with zeroed, referenced, unlocked pages, and leaves an
+ * index somebody else filled alone.
+ */
+static void svm_page_cache_range_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	unsigned long free0 = free_count(svm);
+	struct svm_page *pages[8], *two, *five;
+	struct svm_address_space as;
+	bool created;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 6);
+	two = svm_find_or_create_page(&as, 2, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(two));
+	five = svm_find_or_create_page(&as, 5, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(five));
+	KUNIT_ASSERT_TRUE(test, svm_trylock_page(five));
+
+	KUNIT_EXPECT_EQ(test, svm_find_get_pages(&as, 0, 8, pages), 1);
+	KUNIT_EXPECT_PTR_EQ(test, pages[2], two);
+	KUNIT_EXPECT_NULL(test, pages[5]);
+	KUNIT_EXPECT_EQ(test, svm_page_count(two), 3);
+	KUNIT_EXPECT_TRUE(test, svm_page_cache_contains(&as, 5));
+	KUNIT_EXPECT_FALSE(test, svm_page_cache_contains(&as, 4));
+
+	KUNIT_EXPECT_EQ(test, svm_create_pages(&as, 0, 8, pages), 6);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 8);
+	KUNIT_EXPECT_PTR_EQ(test, pages[2], two);
+	KUNIT_EXPECT_NULL(test, pages[5]);
+	for (i = 0; i < 8; i++) {
+		if (i == 2 || i == 5)
+			continue;
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+		KUNIT_EXPECT_PTR_EQ(test, pages[i]->mapping, &as);
+		KUNIT_EXPECT_EQ(test, pages[i]->index, i);
+		KUNIT_EXPECT_EQ(test, svm_page_count(pages[i]), 2);
+		KUNIT_EXPECT_TRUE(test, svm_page_uptodate(pages[i]));
+		KUNIT_EXPECT_TRUE(test, svm_page_lru(pages[i]));
+		KUNIT_EXPECT_FALSE(test, svm_page_locked(pages[i]));
+		KUNIT_EXPECT_TRUE(test, page_is(svm, pages[i], 0));
+	}
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGCACHE_ADD), 8);
+	for (i = 0; i < 8; i++)
+		if (pages[i])
+			svm_put_page(svm, pages[i]);
+	svm_unlock_page(five);
+	svm_put_page(svm, five);
+	svm_put_page(svm, two);
+
+	/* A full range finds everything; nothing is left to create. */
+	KUNIT_EXPECT_EQ(test, svm_find_get_pages(&as, 0, 8, pages), 8);
+	KUNIT_EXPECT_EQ(test, svm_create_pages(&as, 0, 8, pages), 0);
+	for (i = 0; i < 8; i++)
+		svm_put_page(svm, pages[i]);
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
+}
+
+/* Creation ahead stops at the watermarks without failing; all comes back. */
+static void svm_page_cache_create_nomem_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64);
+	unsigned long free0 = free_count(svm);
+	struct svm_page *pages[BITS_PER_LONG] = { };
+	struct svm_address_space as;
+	unsigned int n, i;
+
+	svm_address_space_init(&as, svm, 7);
+	n = svm_create_pages(&as, 0, BITS_PER_LONG, pages);
+	KUNIT_EXPECT_GT(test, n, 0);
+	KUNIT_EXPECT_LT(test, n, 64);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), n);
+	for (i = 0; i < BITS_PER_LONG; i++) {
+		KUNIT_EXPECT_EQ(test, !!pages[i], i < n);
+		if (pages[i])
+			svm_put_page(svm, pages[i]);
+	}
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
+}
+
+/*
+ * The real page's PG_dirty (what the kernel sets when it zaps a dirty
+ * PTE) makes the shadow page dirty, once; dropping clean pages looks at
+ * it, and deleting a page clears it for the next owner.
+ */
+static void svm_page_harvest_dirty_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	struct svm_page *clean, *written;
+	struct svm_address_space as;
+	struct page *real;
+	bool created;
+
+	svm_address_space_init(&as, svm, 8);
+	clean = svm_find_or_create_page(&as, 0, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(clean));
+	written = svm_find_or_create_page(&as, 1, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(written));
+	KUNIT_EXPECT_FALSE(test, svm_page_harvest_dirty(svm, clean));
+	KUNIT_EXPECT_FALSE(test, svm_page_dirty(clean));
+
+	real = svm_page_to_real(svm, written);
+	SetPageDirty(real);
+	svm_put_page(svm, clean);
+	svm_put_page(svm, written);
+	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(&as), 1);
+	KUNIT_EXPECT_TRUE(test, svm_page_dirty(written));
+	KUNIT_EXPECT_FALSE(test, PageDirty(real));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_dirty), 1);
+	KUNIT_EXPECT_FALSE(test, svm_page_harvest_dirty(svm, written));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
+
+	/* Deleted with the real bit set: the bit does not outlive it. */
+	SetPageDirty(real);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
+	KUNIT_EXPECT_FALSE(test, PageDirty(real));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_dirty), 0);
+	svm_address_space_destroy(&as);
+}
+
+/* The fault policy: powers of 2 up to SVM_FAULT_AROUND_MAX. */
+static void svm_object_fault_policy_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64);
+
+	KUNIT_EXPECT_EQ(test, svm->objects->fault_around_pages,
+			SVM_FAULT_AROUND_DEFAULT);
+	KUNIT_EXPECT_FALSE(test, svm->objects->write_notify);
+	KUNIT_EXPECT_EQ(test, svm_object_set_fault_policy(svm, 0, false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, svm_object_set_fault_policy(svm, 12, false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, svm_object_set_fault_policy(svm, 2 * SVM_FAULT_AROUND_MAX,
+							  false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, svm->objects->fault_around_pages,
+			SVM_FAULT_AROUND_DEFAULT);
+	KUNIT_EXPECT_EQ(test, svm_object_set_fault_policy(svm, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, svm->objects->fault_around_pages, 1);
+	KUNIT_EXPECT_TRUE(test, svm->objects->write_notify);
+}
+
 static void svm_object_size_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 64);
@@ -285,7 +431,11 @@ static struct kunit_case svm_filemap_cases[] = {
 	KUNIT_CASE(svm_page_cache_drop_clean_test),
 	KUNIT_CASE(svm_page_cache_zeroed_test),
 	KUNIT_CASE(svm_page_cache_nomem_test),
+	KUNIT_CASE(svm_page_cache_range_test),
+	KUNIT_CASE(svm_page_cache_create_nomem_test),
+	KUNIT_CASE(svm_page_harvest_dirty_test),
 	KUNIT_CASE(svm_object_size_test),
+	KUNIT_CASE(svm_object_fault_policy_test),
 	{}
 };
 

@@ -23,6 +23,7 @@
 #include <shadowvm/core.h>
 #include <shadowvm/filemap.h>
 #include <shadowvm/gfp.h>
+#include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
 #include <shadowvm/swap.h>
@@ -175,13 +176,47 @@ void svm_wait_on_page_locked(struct svm_page *page)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_wait_on_page_locked);
 
+/*
+ * Take a reference on the page at @xas's index, without the tree's lock:
+ * the caller is in an RCU read-side section, which keeps the xarray nodes
+ * readable (our mem_map never goes away). A page whose count already
+ * dropped to 0 is being freed; a page that left the index between the
+ * load and the reference (reclaim, truncation) is put back: the
+ * reference was never the last, since whoever removed the page still
+ * held one when we took ours. NULL when the index has no page (empty, or
+ * a swap entry).
+ */
+static struct svm_page *svm_xas_get_page(struct xa_state *xas,
+					 struct svm_instance *svm)
+{
+	struct svm_page *page;
+
+repeat:
+	xas_reset(xas);
+	page = xas_load(xas);
+	if (xas_retry(xas, page))
+		goto repeat;
+	if (!page || xa_is_value(page))
+		return NULL;
+	if (!atomic_inc_not_zero(&page->_refcount))
+		goto repeat;
+	if (unlikely(page != xas_reload(xas))) {
+		svm_put_page(svm, page);
+		goto repeat;
+	}
+	return page;
+}
+
 /**
  * svm_find_get_page() - look a page up in a page cache
  * @as: the address space
  * @index: page index
  *
- * Waits while the page is locked (being filled), so the caller sees only
- * complete pages. A page that is swapped out is not found.
+ * Lockless, as 2.6.27's find_get_page(): an RCU walk of the tree and a
+ * reference taken only while the page's count is not zero, rechecked
+ * against the tree. Waits while the page is locked (being filled), so the
+ * caller sees only complete pages. A page that is swapped out is not
+ * found.
  *
  * Context: process context; may sleep.
  * Return: the page with a reference for the caller (drop it with
@@ -189,20 +224,82 @@ EXPORT_SYMBOL_IF_KUNIT(svm_wait_on_page_locked);
  */
 struct svm_page *svm_find_get_page(struct svm_address_space *as, u32 index)
 {
+	XA_STATE(xas, &as->i_pages, index);
 	struct svm_page *page;
 
-	xa_lock(&as->i_pages);
-	page = xa_load(&as->i_pages, index);
-	if (xa_is_value(page))
-		page = NULL;
-	if (page)
-		svm_get_page(page);
-	xa_unlock(&as->i_pages);
+	rcu_read_lock();
+	page = svm_xas_get_page(&xas, as->svm);
+	rcu_read_unlock();
 	if (page && svm_page_locked(page))
 		svm_wait_on_page_locked(page);
 	return page;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_find_get_page);
+
+/**
+ * svm_find_get_pages() - look up the pages of a range, without waiting
+ * @as: the address space
+ * @start: first page index
+ * @nr: number of indexes, at least 1; @start + @nr - 1 must be a valid index
+ * @pages: @nr slots; slot i receives the page at @start + i with a
+ *         reference for the caller, or NULL
+ *
+ * One RCU walk of the tree for the whole range, as filemap_map_pages()
+ * does for fault-around. Pages that are locked or not uptodate (being
+ * filled, or under I/O) and swap entries are left out: the caller maps
+ * what is ready and never sleeps for a neighbour.
+ *
+ * Context: any context but hard interrupts.
+ * Return: the number of pages found.
+ */
+unsigned int svm_find_get_pages(struct svm_address_space *as, u32 start,
+				unsigned int nr, struct svm_page **pages)
+{
+	XA_STATE(xas, &as->i_pages, start);
+	unsigned long last = (unsigned long)start + nr - 1;
+	struct svm_page *page;
+	unsigned int found = 0;
+
+	memset(pages, 0, nr * sizeof(*pages));
+	rcu_read_lock();
+	xas_for_each(&xas, page, last) {
+		if (xas_retry(&xas, page) || xa_is_value(page))
+			continue;
+		if (svm_page_locked(page) || !svm_page_uptodate(page) ||
+		    !atomic_inc_not_zero(&page->_refcount))
+			continue;
+		if (unlikely(page != xas_reload(&xas) ||
+			     svm_page_locked(page))) {
+			svm_put_page(as->svm, page);
+			continue;
+		}
+		pages[xas.xa_index - start] = page;
+		found++;
+	}
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_find_get_pages);
+
+/**
+ * svm_page_cache_contains() - is there a page in memory at @index?
+ * @as: the address space
+ * @index: page index
+ *
+ * A hint only (no reference is taken): the page may go right after.
+ *
+ * Return: true when @index had a page (not a swap entry).
+ */
+bool svm_page_cache_contains(struct svm_address_space *as, u32 index)
+{
+	void *entry;
+
+	rcu_read_lock();
+	entry = xa_load(&as->i_pages, index);
+	rcu_read_unlock();
+	return entry && !xa_is_value(entry);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_page_cache_contains);
 
 /**
  * svm_add_to_page_cache() - insert a page at @index of a page cache
@@ -370,12 +467,127 @@ struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 			return ERR_PTR(err);
 	}
 	svm_set_page_uptodate(page);
-	svm_set_page_referenced(page);
 	svm_unlock_page(page);
 	*created = true;
 	return page;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_find_or_create_page);
+
+/*
+ * Zero a new page through svm_kmap(), not svm_kmap_atomic() as
+ * SVM_GFP_ZERO does: an atomic map ends with an invlpg per page, while the
+ * pkmap window flushes once per LAST_PKMAP maps. Documentation/fault.rst
+ * has the figures. A lowmem page is cleared through its own address.
+ */
+static void svm_clear_new_page(struct svm_instance *svm,
+			       struct svm_page *page)
+{
+	clear_page(svm_kmap(svm, page));
+	svm_kunmap(svm, page);
+}
+
+/* Undo the preparation of a new page svm_create_pages() could not insert. */
+static void svm_unprepare_page(struct svm_instance *svm, struct svm_page *page)
+{
+	svm_clear_page_uptodate(page);
+	page->mapping = NULL;
+	page->index = 0;
+	atomic_dec(&page->_refcount);
+	svm_free_page(svm, page);
+}
+
+/**
+ * svm_create_pages() - fill the holes of a range with zeroed pages
+ * @as: the address space
+ * @start: index of slot 0
+ * @nr: number of slots, at most BITS_PER_LONG
+ * @pages: @nr slots; each NULL slot whose index has no page yet receives
+ *         a new zeroed page-cache page with a reference for the caller
+ *
+ * Allocation ahead of a fault (Documentation/fault.rst): the pages are
+ * clean and zero, so reclaim drops them again without I/O. Best effort:
+ * the first failed allocation ends it, and the allocation neither retries
+ * nor reclaims (a caller that needs one page must fall back to
+ * svm_find_or_create_page()). Indexes holding a swap entry are left alone.
+ *
+ * Batched: the pages are allocated and zeroed first, then go into the
+ * tree under one xa_lock. They are complete (zeroed, uptodate) before the
+ * tree publishes them, so they are inserted unlocked; then they go onto
+ * the LRU. An index another caller filled meanwhile keeps its page, and
+ * its slot goes back to NULL. The caller keeps truncation out (the
+ * object's lock), so no page can leave the tree before it is on the LRU.
+ *
+ * Context: process context; may sleep.
+ * Return: the number of pages created.
+ */
+unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
+			      unsigned int nr, struct svm_page **pages)
+{
+	struct svm_instance *svm = as->svm;
+	struct svm_filemap *fm = svm->filemap;
+	XA_STATE(xas, &as->i_pages, start);
+	unsigned long new = 0, todo, added = 0;
+	struct svm_page *page;
+	unsigned int i, n;
+
+	nr = min_t(unsigned int, nr, BITS_PER_LONG);
+	for (i = 0; i < nr; i++) {
+		if (pages[i])
+			continue;
+		page = svm_alloc_page(svm, SVM_GFP_HIGHUSER_MOVABLE |
+					   SVM_GFP_NOWARN | SVM_GFP_NORETRY);
+		if (!page)
+			break;
+		svm_clear_new_page(svm, page);
+		page->mapping = as;
+		page->index = start + i;
+		svm_set_page_uptodate(page);
+		svm_get_page(page);	/* the cache's reference */
+		pages[i] = page;
+		__set_bit(i, &new);
+	}
+	if (!new)
+		return 0;
+
+	todo = new;
+	do {
+		xas_lock(&xas);
+		for_each_set_bit(i, &todo, nr) {
+			xas_set(&xas, start + i);
+			if (xas_load(&xas)) {
+				__clear_bit(i, &todo);	/* lost the race */
+				continue;
+			}
+			xas_store(&xas, pages[i]);
+			if (xas_error(&xas))
+				break;
+			__clear_bit(i, &todo);
+			__set_bit(i, &added);
+		}
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, GFP_KERNEL));
+
+	n = 0;
+	for_each_set_bit(i, &new, nr) {
+		page = pages[i];
+		if (!test_bit(i, &added)) {
+			pages[i] = NULL;
+			svm_unprepare_page(svm, page);
+			continue;
+		}
+		svm_lru_cache_add(svm, page);
+		trace_svm_page_cache_add(svm->name, as->id, start + i,
+					 svm_page_to_pfn(svm, page));
+		n++;
+	}
+	if (n) {
+		atomic_long_add(n, &as->nrpages);
+		atomic_long_add(n, &fm->nr_file_pages);
+		atomic_long_add(n, &fm->events[SVM_PGCACHE_ADD]);
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_create_pages);
 
 /**
  * svm_put_page() - drop a reference to a page-cache page
@@ -478,6 +690,8 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
 	if (xa_cmpxchg(&as->i_pages, index, page, NULL, 0) != page)
 		return false;
 	svm_lru_del(svm, page);
+	/* Its next owner must not inherit a dirty bit of ours. */
+	svm_page_harvest_dirty(svm, page);
 	svm_clear_page_dirty_for_io(as, page);
 	page->mapping = NULL;
 	atomic_long_dec(&as->nrpages);
@@ -704,6 +918,10 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "pgfree %lu\n", freed);
 	seq_printf(m, "pgfault %lu\n", svm_vm_event(svm, SVM_PGFAULT));
 	seq_printf(m, "pgmajfault %lu\n", svm_vm_event(svm, SVM_PGMAJFAULT));
+	seq_printf(m, "pgfault_around %lu\n",
+		   svm_vm_event(svm, SVM_PGFAULT_AROUND));
+	seq_printf(m, "pgalloc_ahead %lu\n",
+		   svm_vm_event(svm, SVM_PGALLOC_AHEAD));
 	seq_printf(m, "pgfault_nomem %lu\n",
 		   svm_vm_event(svm, SVM_PGFAULT_NOMEM));
 	seq_printf(m, "pgcache_add %lu\n", svm_vm_event(svm, SVM_PGCACHE_ADD));

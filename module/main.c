@@ -12,6 +12,7 @@
 #include <linux/blkdev.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/log2.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -84,6 +85,18 @@ MODULE_PARM_DESC(last_pkmap,
 		 "Slots of the pkmap window for kmap() of HIGHMEM pages, "
 		 __stringify(SVM_LAST_PKMAP_MIN) "-" __stringify(SVM_LAST_PKMAP_MAX)
 		 " (default " __stringify(SVM_LAST_PKMAP_DEFAULT) ")");
+
+static uint fault_around_pages = SVM_FAULT_AROUND_DEFAULT;
+module_param(fault_around_pages, uint, 0444);
+MODULE_PARM_DESC(fault_around_pages,
+		 "Pages of the aligned window one fault maps (and, on sequential first touch, allocates): a power of 2, 1-"
+		 __stringify(SVM_FAULT_AROUND_MAX) " (default "
+		 __stringify(SVM_FAULT_AROUND_DEFAULT) ")");
+
+static bool write_notify;
+module_param(write_notify, bool, 0444);
+MODULE_PARM_DESC(write_notify,
+		 "1: the first write to each mapped page faults (page_mkwrite) and marks it dirty; 0: PTEs are writable at once, dirty bits are collected when pages are unmapped (default 0)");
 
 /**
  * struct svm_device - the instance behind /dev/shadowvm
@@ -222,6 +235,12 @@ static int __init svm_check_params(unsigned long *nr_pages)
 		       SVM_LAST_PKMAP_MIN, SVM_LAST_PKMAP_MAX);
 		return -EINVAL;
 	}
+	if (!fault_around_pages || fault_around_pages > SVM_FAULT_AROUND_MAX ||
+	    !is_power_of_2(fault_around_pages)) {
+		pr_err("fault_around_pages=%u: must be a power of 2, 1-%u\n",
+		       fault_around_pages, SVM_FAULT_AROUND_MAX);
+		return -EINVAL;
+	}
 	if (max_order > MAX_PAGE_ORDER) {
 		pr_err("max_order=%u: must be 0-%u\n", max_order, MAX_PAGE_ORDER);
 		return -EINVAL;
@@ -297,6 +316,8 @@ static int __init svm_init(void)
 		}
 	}
 	svm_dev.svm = svm;
+	/* Checked above: cannot fail. */
+	svm_object_set_fault_policy(svm, fault_around_pages, write_notify);
 
 	svm_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	svm_dev.debugfs = svm_debugfs_create(svm, svm_debugfs_root);

@@ -2,8 +2,8 @@
 /*
  * shadowvm objects, the file side of /dev/shadowvm and its mappings: the
  * vm_operations whose .fault allocates (demand allocation) or finds (page
- * cache) the shadow page for an address and maps its real page with
- * vm_insert_page(). See Documentation/fault.rst and Documentation/uapi.rst.
+ * cache) the shadow pages around an address and maps their real pages with
+ * vm_insert_pages(). See Documentation/fault.rst and Documentation/uapi.rst.
  *
  * Lifetimes: the instance holds the default object; every descriptor holds
  * the object it uses; a mapping holds its file (the kernel does that), so
@@ -14,6 +14,7 @@
 
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
@@ -201,8 +202,33 @@ int svm_object_init(struct svm_instance *svm)
 		return PTR_ERR(def);
 	}
 	objs->def = def;
+	objs->fault_around_pages = SVM_FAULT_AROUND_DEFAULT;
 	return 0;
 }
+
+/**
+ * svm_object_set_fault_policy() - choose how an instance's faults map
+ * @svm: the instance
+ * @fault_around_pages: window of pages a fault maps, a power of 2 from 1
+ *                      to SVM_FAULT_AROUND_MAX
+ * @write_notify: give new mappings a .page_mkwrite handler
+ *
+ * Mappings made before keep the write-notify choice they were made with.
+ *
+ * Return: 0, or -EINVAL for a bad @fault_around_pages.
+ */
+int svm_object_set_fault_policy(struct svm_instance *svm,
+				unsigned int fault_around_pages,
+				bool write_notify)
+{
+	if (!fault_around_pages || fault_around_pages > SVM_FAULT_AROUND_MAX ||
+	    !is_power_of_2(fault_around_pages))
+		return -EINVAL;
+	WRITE_ONCE(svm->objects->fault_around_pages, fault_around_pages);
+	WRITE_ONCE(svm->objects->write_notify, write_notify);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_set_fault_policy);
 
 /**
  * svm_object_exit() - free an instance's default object
@@ -310,15 +336,86 @@ static void svm_fault_done(struct svm_object *obj, struct vm_fault *vmf,
 }
 
 /*
- * The book's do_no_page(): find the page in the object's page cache or
- * allocate a zeroed one (demand allocation), then map it. Runs with the
- * mmap lock held for reading (no .map_pages, so never under the VMA lock).
+ * Map the present slots of @pages (real pages in @real) at @addr, one
+ * vm_insert_pages() per run of present slots: it takes the PTE lock once
+ * per batch instead of once per page. A PTE already present (another
+ * thread, or a window partly mapped before) stops vm_insert_pages() with
+ * -EBUSY: that page is skipped and the rest of the run goes on. Returns
+ * the error for slot @f (the faulting page; -EBUSY counts as success) and
+ * adds the number of other pages mapped to @around.
+ */
+static int svm_map_window(struct vm_area_struct *vma, unsigned long addr,
+			  struct svm_page **pages, struct page **real,
+			  unsigned int nr, unsigned int f, unsigned int *around)
+{
+	unsigned int i = 0, end, done;
+	unsigned long left;
+	int err, ret = 0;
+
+	while (i < nr) {
+		if (!pages[i]) {
+			i++;
+			continue;
+		}
+		for (end = i; end < nr && pages[end]; end++)
+			;
+		while (i < end) {
+			left = end - i;
+			err = vm_insert_pages(vma, addr + i * PAGE_SIZE,
+					      real + i, &left);
+			done = end - i - left;
+			if (f >= i && f < i + done)
+				done--;
+			*around += done;
+			if (!err)
+				break;
+			/* Slot end - left failed: skip it, map the rest. */
+			i = end - left;
+			if (i == f && err != -EBUSY)
+				ret = err;
+			i++;
+		}
+		i = end;
+	}
+	return ret;
+}
+
+/*
+ * Allocate ahead only for a first touch that follows another: the page
+ * before the faulting one is cached. Stateless, so two threads walking
+ * their own halves of one mapping both qualify, and a random pattern
+ * rarely does (it then allocates one page per fault, as before).
+ */
+static bool svm_fault_sequential(struct svm_object *obj, struct vm_fault *vmf,
+				 struct svm_page **pages, unsigned int f)
+{
+	if (f)
+		return pages[f - 1];
+	return vmf->pgoff && svm_page_cache_contains(&obj->as, vmf->pgoff - 1);
+}
+
+/*
+ * The book's do_no_page(), batched: find the pages of the aligned window
+ * of fault_around_pages around the faulting address (clipped to the VMA
+ * and the object's size) in the page cache, allocate the faulting page if
+ * missing (demand allocation) and, when the access looks sequential (the
+ * page before it is cached), the window's other missing pages too; then
+ * map them all with one vm_insert_pages() per run. Runs under the VMA's
+ * per-VMA lock or the mmap lock held for reading.
+ * Every page stays referenced, and the object's lock keeps truncation
+ * out, until its PTE holds the real page: nothing freed is ever mapped.
  */
 static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct svm_object *obj = vma->vm_private_data;
 	struct svm_instance *svm = obj->svm;
+	unsigned int win = READ_ONCE(svm->objects->fault_around_pages);
+	struct svm_page *pages[SVM_FAULT_AROUND_MAX];
+	struct page *real[SVM_FAULT_AROUND_MAX];
+	unsigned long addr = vmf->address & PAGE_MASK;
+	unsigned long wstart, wend, size;
+	unsigned int nr, f, i, around = 0, ahead = 0;
 	struct svm_page *page;
 	bool created = false;
 	vm_fault_t ret;
@@ -326,16 +423,34 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 
 	svm_count_vm_event(svm, SVM_PGFAULT);
 	down_read(&obj->lock);
-	if (vmf->pgoff >= READ_ONCE(obj->size) >> PAGE_SHIFT) {
+	size = READ_ONCE(obj->size) >> PAGE_SHIFT;
+	if (vmf->pgoff >= size) {
 		ret = VM_FAULT_SIGBUS;
 		goto out;
 	}
-	page = svm_find_or_create_page(&obj->as, vmf->pgoff, &created);
-	if (IS_ERR(page)) {
-		/* No reclaim yet: out of shadow memory is SIGBUS, never OOM. */
-		svm_count_vm_event(svm, SVM_PGFAULT_NOMEM);
-		ret = VM_FAULT_SIGBUS;
-		goto out;
+	/* The window: aligned in the address space, as do_fault_around(). */
+	wstart = ALIGN_DOWN(addr, win * PAGE_SIZE);
+	wend = min(wstart + win * PAGE_SIZE, vma->vm_end);
+	wstart = max(wstart, vma->vm_start);
+	f = (addr - wstart) >> PAGE_SHIFT;
+	nr = min((wend - wstart) >> PAGE_SHIFT, size - vmf->pgoff + f);
+
+	svm_find_get_pages(&obj->as, vmf->pgoff - f, nr, pages);
+	/* A first touch following another allocates the whole window. */
+	if (!pages[f] && nr > 1 && svm_fault_sequential(obj, vmf, pages, f)) {
+		ahead = svm_create_pages(&obj->as, vmf->pgoff - f, nr, pages);
+		created = pages[f];
+		ahead -= created;
+	}
+	if (!pages[f]) {
+		page = svm_find_or_create_page(&obj->as, vmf->pgoff, &created);
+		if (IS_ERR(page)) {
+			/* No reclaim yet: out of shadow memory is SIGBUS. */
+			svm_count_vm_event(svm, SVM_PGFAULT_NOMEM);
+			ret = VM_FAULT_SIGBUS;
+			goto put;
+		}
+		pages[f] = page;
 	}
 	if (created) {
 		svm_count_vm_event(svm, SVM_PGMAJFAULT);
@@ -343,15 +458,25 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	} else {
 		atomic_long_inc(&obj->minor_faults);
 	}
-	/*
-	 * The PTE takes a reference on the real page and the object's lock
-	 * keeps truncation out until it is in place, so the shadow page
-	 * cannot be freed while mapped. -EBUSY: another thread mapped it.
-	 */
-	err = vm_insert_page(vma, vmf->address & PAGE_MASK,
-			     svm_page_to_real(svm, page));
-	svm_put_page(svm, page);
-	ret = (!err || err == -EBUSY) ? VM_FAULT_NOPAGE : vmf_error(err);
+	/* A write fault dirties its page, as fault_dirty_shared_page(). */
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !vma->vm_ops->page_mkwrite)
+		svm_mark_page_dirty(&obj->as, pages[f]);
+
+	for (i = 0; i < nr; i++)
+		if (pages[i])
+			real[i] = svm_page_to_real(svm, pages[i]);
+	err = svm_map_window(vma, wstart, pages, real, nr, f, &around);
+	ret = err ? vmf_error(err) : VM_FAULT_NOPAGE;
+	if (around)
+		atomic_long_add(around,
+				&svm->filemap->events[SVM_PGFAULT_AROUND]);
+	if (ahead)
+		atomic_long_add(ahead,
+				&svm->filemap->events[SVM_PGALLOC_AHEAD]);
+put:
+	for (i = 0; i < nr; i++)
+		if (pages[i])
+			svm_put_page(svm, pages[i]);
 out:
 	up_read(&obj->lock);
 	svm_fault_done(obj, vmf, created, ret);
@@ -389,8 +514,33 @@ static vm_fault_t svm_vm_page_mkwrite(struct vm_fault *vmf)
 	return ret;
 }
 
+/*
+ * Maps nothing: fault-around happens in svm_vm_fault(), which may sleep
+ * and allocate page tables; here we are under rcu_read_lock(). What this
+ * buys is the per-VMA lock: 6.12 calls .fault under the VMA lock instead
+ * of mmap_lock only for VMAs with a .map_pages (vmf_can_call_fault());
+ * without one every fault (and every page_mkwrite) is first tried under
+ * the VMA lock, given up with VM_FAULT_RETRY and walked again under
+ * mmap_lock. svm_vm_fault() needs no more than the VMA lock: it uses only
+ * this VMA, its file's object and page tables, which it may allocate.
+ * Returning 0 tells do_read_fault() to go on to .fault.
+ */
+static vm_fault_t svm_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
+				   pgoff_t end)
+{
+	return 0;
+}
+
+/* write_notify=0: writable PTEs from the first fault on. */
 static const struct vm_operations_struct svm_vm_ops = {
 	.fault = svm_vm_fault,
+	.map_pages = svm_vm_map_pages,
+};
+
+/* write_notify=1: read-only PTEs until .page_mkwrite saw the write. */
+static const struct vm_operations_struct svm_vm_ops_write_notify = {
+	.fault = svm_vm_fault,
+	.map_pages = svm_vm_map_pages,
 	.page_mkwrite = svm_vm_page_mkwrite,
 };
 
@@ -422,7 +572,9 @@ int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	 * but the page tables holds a real page when truncation frees it.
 	 */
 	vm_flags_set(vma, VM_MIXEDMAP | VM_IO | VM_DONTDUMP);
-	vma->vm_ops = &svm_vm_ops;
+	/* mmap_region() derives vm_page_prot from the ops chosen here. */
+	vma->vm_ops = READ_ONCE(sf->svm->objects->write_notify) ?
+		      &svm_vm_ops_write_notify : &svm_vm_ops;
 	/* The VMA holds the file, the file the object: no reference here. */
 	vma->vm_private_data = obj;
 	return 0;

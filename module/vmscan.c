@@ -424,8 +424,15 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 			goto keep;
 		if (svm_test_clear_page_referenced(page))
 			goto activate;
-		if (!svm_try_to_unmap(svm, page))
+		/*
+		 * Mapped: whether it is in use only a fault can tell. Unmap
+		 * it and give it one more round (the soft reference bit).
+		 */
+		if (page_mapped(svm_page_to_real(svm, page))) {
+			svm_try_to_unmap(svm, page);
+			svm_page_harvest_dirty(svm, page);
 			goto keep;
+		}
 		svm_page_harvest_dirty(svm, page);
 		if (svm_page_dirty(page)) {
 			/* The write owns the page and our reference now. */

@@ -30,7 +30,7 @@ struct svm_page;
  * struct svm_address_space - the page cache of one object
  * @svm: the instance the pages come from
  * @i_pages: page index -> struct svm_page *; its xa_lock serialises
- *           insertions, deletions and lookups that take a reference
+ *           insertions and deletions, lookups walk it under RCU
  * @nrpages: pages in @i_pages
  * @nrdirty: pages in @i_pages with SVM_PG_dirty
  * @nrswapped: swap entries in @i_pages: pages that live on the swap
@@ -58,6 +58,8 @@ struct svm_address_space {
  * @SVM_PGFAULT: calls into the fault handlers (.fault and .page_mkwrite)
  * @SVM_PGMAJFAULT: faults that had to allocate their page
  * @SVM_PGFAULT_NOMEM: faults answered with SIGBUS for lack of shadow memory
+ * @SVM_PGFAULT_AROUND: pages a fault mapped besides its own (fault-around)
+ * @SVM_PGALLOC_AHEAD: pages a fault allocated besides its own (ahead)
  * @SVM_PGCACHE_ADD: pages inserted into a page cache
  * @SVM_PGCACHE_DELETE: pages removed from a page cache
  * @SVM_PGCACHE_LEAK: pages not given back because the kernel still held
@@ -68,6 +70,8 @@ enum svm_vm_event {
 	SVM_PGFAULT,
 	SVM_PGMAJFAULT,
 	SVM_PGFAULT_NOMEM,
+	SVM_PGFAULT_AROUND,
+	SVM_PGALLOC_AHEAD,
 	SVM_PGCACHE_ADD,
 	SVM_PGCACHE_DELETE,
 	SVM_PGCACHE_LEAK,
@@ -101,10 +105,15 @@ void svm_unlock_page(struct svm_page *page);
 void svm_wait_on_page_locked(struct svm_page *page);
 
 struct svm_page *svm_find_get_page(struct svm_address_space *as, u32 index);
+unsigned int svm_find_get_pages(struct svm_address_space *as, u32 start,
+				unsigned int nr, struct svm_page **pages);
+bool svm_page_cache_contains(struct svm_address_space *as, u32 index);
 int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 			  u32 index);
 struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 					 u32 index, bool *created);
+unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
+			      unsigned int nr, struct svm_page **pages);
 void svm_put_page(struct svm_instance *svm, struct svm_page *page);
 bool svm_mark_page_dirty(struct svm_address_space *as, struct svm_page *page);
 bool svm_clear_page_dirty_for_io(struct svm_address_space *as,

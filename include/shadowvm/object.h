@@ -33,7 +33,7 @@ struct svm_instance;
  * @private: made by SHADOWVM_IOC_NEW_OBJECT
  * @minor_faults: faults that found their page in @as
  * @major_faults: faults that allocated their page
- * @write_faults: page_mkwrite calls
+ * @write_faults: page_mkwrite calls (write-notify mappings only)
  * @sigbus_faults: faults answered with SIGBUS
  */
 struct svm_object {
@@ -50,17 +50,35 @@ struct svm_object {
 	atomic_long_t sigbus_faults;
 };
 
+/* Pages a fault may map at once (fault_around_pages=): powers of 2. */
+#define SVM_FAULT_AROUND_DEFAULT	32
+#define SVM_FAULT_AROUND_MAX		32
+
 /**
  * struct svm_objects - objects state of an instance
  * @def: the default object every open() starts on
+ * @fault_around_pages: size of the aligned window of pages one fault maps
+ *                      (and, on sequential first touch, allocates): a
+ *                      power of 2 up to SVM_FAULT_AROUND_MAX; 1 maps the
+ *                      faulting page only. Read by each fault.
+ * @write_notify: mappings made from now on get a .page_mkwrite handler,
+ *                so the first write to each page faults and marks it
+ *                dirty; without it PTEs are writable at once and dirty
+ *                bits are harvested when pages are unmapped. See
+ *                Documentation/fault.rst.
  */
 struct svm_objects {
 	struct svm_object *def;
+	unsigned int fault_around_pages;
+	bool write_notify;
 };
 
 int svm_object_fs_init(void);
 void svm_object_fs_exit(void);
 int svm_object_init(struct svm_instance *svm);
+int svm_object_set_fault_policy(struct svm_instance *svm,
+				unsigned int fault_around_pages,
+				bool write_notify);
 void svm_object_exit(struct svm_instance *svm);
 struct svm_object *svm_object_create(struct svm_instance *svm);
 void svm_object_put(struct svm_object *obj);
