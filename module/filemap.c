@@ -75,6 +75,18 @@ void svm_count_vm_event(struct svm_instance *svm, enum svm_vm_event ev)
 }
 
 /**
+ * svm_count_vm_events() - count @n events in an instance's vmstat
+ * @svm: the instance
+ * @ev: the event
+ * @n: how many (bytes, for the _BYTES counters)
+ */
+void svm_count_vm_events(struct svm_instance *svm, enum svm_vm_event ev,
+			 unsigned long n)
+{
+	atomic_long_add(n, &svm->filemap->events[ev]);
+}
+
+/**
  * svm_vm_event() - read one of an instance's vmstat events
  * @svm: the instance
  * @ev: the event
@@ -507,6 +519,11 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "pgcache_delete %lu\n",
 		   svm_vm_event(svm, SVM_PGCACHE_DELETE));
 	seq_printf(m, "pgcache_leak %lu\n", svm_vm_event(svm, SVM_PGCACHE_LEAK));
+	seq_printf(m, "rw_read %lu\n", svm_vm_event(svm, SVM_RW_READ));
+	seq_printf(m, "rw_read_bytes %lu\n", svm_vm_event(svm, SVM_RW_READ_BYTES));
+	seq_printf(m, "rw_write %lu\n", svm_vm_event(svm, SVM_RW_WRITE));
+	seq_printf(m, "rw_write_bytes %lu\n",
+		   svm_vm_event(svm, SVM_RW_WRITE_BYTES));
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vmstat_show);
