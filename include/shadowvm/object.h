@@ -19,6 +19,8 @@
 
 struct file;
 struct inode;
+struct iov_iter;
+struct kiocb;
 struct svm_instance;
 struct vm_area_struct;
 
@@ -90,5 +92,18 @@ long svm_file_ioctl(struct file *file, unsigned int cmd, void __user *arg);
 struct svm_instance *svm_file_instance(struct file *file);
 struct svm_object *svm_file_object_get(struct file *file);
 void svm_file_sync_size(struct file *file, struct svm_object *obj);
+
+/* module/rw.c: read(), write() and lseek() through the page cache */
+ssize_t svm_object_read(struct svm_object *obj, loff_t *pos,
+			struct iov_iter *to);
+ssize_t svm_object_write(struct svm_object *obj, loff_t *pos,
+			 struct iov_iter *from, bool append);
+loff_t svm_object_seek_data(struct svm_object *obj, loff_t offset,
+			    int whence);
+ssize_t svm_file_read_iter(struct kiocb *iocb, struct iov_iter *to);
+ssize_t svm_file_write_iter(struct kiocb *iocb, struct iov_iter *from);
+loff_t svm_file_llseek(struct file *file, loff_t offset, int whence);
+int svm_file_fsync(struct file *file, loff_t start, loff_t end,
+		   int datasync);
 
 #endif /* _SHADOWVM_OBJECT_H */
