@@ -20,6 +20,7 @@
 #include <linux/pagemap.h>
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
@@ -190,9 +191,16 @@ void svm_object_zero_tail_locked(struct svm_object *obj)
 	if (!page)
 		return;
 	svm_lock_page(page);
-	kaddr = svm_kmap(obj->svm, page);
-	memset(kaddr + offset, 0, PAGE_SIZE - offset);
-	svm_kunmap(obj->svm, page);
+	/* Atomic: never wait for a pkmap slot with the object locked. */
+	kaddr = svm_kmap_atomic(obj->svm, page);
+	if (kaddr) {
+		memset(kaddr + offset, 0, PAGE_SIZE - offset);
+		svm_kunmap_atomic(obj->svm, kaddr);
+	} else {
+		kaddr = svm_kmap(obj->svm, page);
+		memset(kaddr + offset, 0, PAGE_SIZE - offset);
+		svm_kunmap(obj->svm, page);
+	}
 	svm_unlock_page(page);
 	svm_put_page(obj->svm, page);
 }
@@ -353,6 +361,14 @@ struct svm_object *svm_file_object_get(struct file *file)
 	return svm_file_get_object(file->private_data);
 }
 
+/*
+ * Serialises our i_size_write() calls on device nodes. Not the node's
+ * i_rwsem: mmap() syncs under the mmap lock, and i_rwsem nests outside it
+ * (a tmpfs or devtmpfs write faults on user memory under i_rwsem). Nobody
+ * else writes a device node's i_size: truncate() refuses non-regular files.
+ */
+static DEFINE_SPINLOCK(svm_node_size_lock);
+
 /**
  * svm_file_sync_size() - show the default object's size in fstat()
  * @file: a /dev/shadowvm file
@@ -364,7 +380,7 @@ struct svm_object *svm_file_object_get(struct file *file)
  * st_blocks stays 0: devtmpfs (tmpfs) accounts i_blocks itself and
  * expects 0 when the node is removed. Private objects leave it alone.
  *
- * Context: process context; takes that inode's i_rwsem.
+ * Context: any context but interrupts.
  */
 void svm_file_sync_size(struct file *file, struct svm_object *obj)
 {
@@ -373,9 +389,9 @@ void svm_file_sync_size(struct file *file, struct svm_object *obj)
 	if (obj != obj->svm->objects->def)
 		return;
 	/* Read under the lock: the last sync stores the newest size. */
-	inode_lock(inode);
+	spin_lock(&svm_node_size_lock);
 	i_size_write(inode, i_size_read(obj->inode));
-	inode_unlock(inode);
+	spin_unlock(&svm_node_size_lock);
 }
 
 /**
