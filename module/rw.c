@@ -18,10 +18,11 @@
  *   read of that page waits for the whole piece.
  *
  * HIGHMEM shadow pages have no kernel address but a kmap, so copies go
- * through svm_kmap_atomic(), with page faults disabled. A short copy drops
- * the locks, faults the user buffer in and retries, as
- * generic_perform_write() does; a buffer that cannot be faulted in ends
- * the transfer with -EFAULT, or with the bytes already done.
+ * through svm_kmap() (reads) or svm_kmap_atomic() (writes, with page
+ * faults disabled). A short write copy drops the locks, faults the user
+ * buffer in and retries, as generic_perform_write() does. A buffer that
+ * cannot be faulted in ends the transfer with -EFAULT, or with the bytes
+ * already done.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,32 +42,38 @@
 #include <trace/events/shadowvm.h>
 
 /*
- * Copy @bytes between @iter and @page at @offset, with page faults
- * disabled: returns less than @bytes where the user buffer is not
- * resident (or not valid at all).
+ * Copy @bytes between @iter and @page at @offset. A read holds no lock and
+ * may fault; it uses the pkmap window, whose slots stay mapped after use
+ * and are flushed together once per wrap-around, where an atomic slot
+ * costs a TLB flush per page. A write copies under the page lock, so
+ * through an atomic slot with page faults disabled: it never sleeps there
+ * (not even for a pkmap slot a faulting reader holds), and the result is
+ * short where the source is not resident.
  */
 static size_t svm_rw_copy(struct svm_instance *svm, struct svm_page *page,
 			  size_t offset, size_t bytes, struct iov_iter *iter)
 {
-	char *kaddr = svm_kmap_atomic(svm, page);
-	bool atomic = kaddr;
+	char *kaddr;
 	size_t n;
 
-	if (unlikely(!atomic)) {
-		/* Atomic slots exhausted (nested too deep): the pkmap window. */
+	if (iov_iter_rw(iter) == READ) {
 		kaddr = svm_kmap(svm, page);
-		pagefault_disable();
-	}
-	if (iov_iter_rw(iter) == WRITE)
-		n = copy_from_iter(kaddr + offset, bytes, iter);
-	else
 		n = copy_to_iter(kaddr + offset, bytes, iter);
-	if (likely(atomic)) {
-		svm_kunmap_atomic(svm, kaddr);
-	} else {
-		pagefault_enable();
 		svm_kunmap(svm, page);
+		return n;
 	}
+	kaddr = svm_kmap_atomic(svm, page);
+	if (likely(kaddr)) {
+		n = copy_from_iter(kaddr + offset, bytes, iter);
+		svm_kunmap_atomic(svm, kaddr);
+		return n;
+	}
+	/* Atomic slots exhausted (nested too deep): the pkmap window. */
+	kaddr = svm_kmap(svm, page);
+	pagefault_disable();
+	n = copy_from_iter(kaddr + offset, bytes, iter);
+	pagefault_enable();
+	svm_kunmap(svm, page);
 	return n;
 }
 
@@ -79,7 +86,8 @@ static size_t svm_rw_copy(struct svm_instance *svm, struct svm_page *page,
  * Stops at the object's size. A hole (no page cached) reads as zeros and
  * allocates nothing. Each page and the size are sampled together under
  * @obj->lock shared; the copy runs after it is dropped, on a reference to
- * the page, so a concurrent truncation may at worst be seen late.
+ * the page, so a concurrent truncation may at worst be seen late, and the
+ * copy may fault (the destination may map this very object).
  *
  * Context: process context; may sleep.
  * Return: bytes read (0 at or past the end), or -EFAULT when not one
@@ -118,9 +126,7 @@ ssize_t svm_object_read(struct svm_object *obj, loff_t *pos,
 		}
 		*pos += copied;
 		done += copied;
-		if (copied < bytes &&
-		    fault_in_iov_iter_writeable(to, bytes - copied) ==
-		    bytes - copied) {
+		if (copied < bytes) {
 			err = -EFAULT;
 			break;
 		}
