@@ -10,7 +10,8 @@
  *   rw_seq_read         read the whole object back
  * Prints
  *   BENCH <name> ratio=<shadow/native> shadow=<n> native=<n> unit=MiB_per_s
- * with the median of REPS repetitions; ratio > 1 means shadowvm is faster.
+ * with the median of REPS repetitions, the two sides alternating; ratio > 1
+ * means shadowvm is faster.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,7 +26,7 @@
 
 #define SIZE	(64UL << 20)
 #define CHUNK	(1UL << 20)
-#define REPS	5
+#define REPS	7
 
 enum kind { SHADOW, MEMFD };
 enum op { WRITE, WRITE_FRESH, READ };
@@ -59,42 +60,50 @@ static double pass(int fd, enum op op)
 	return svm_now() - t0;
 }
 
-/* MiB per second, median of REPS. */
-static double rate(enum kind kind, enum op op)
+/* MiB per second of one rep of @op on @*fd, (re)opened as needed. */
+static double rep(enum kind kind, enum op op, int *fd)
 {
-	double v[REPS], secs;
-	int r, fd = -1;
+	double secs;
 
-	for (r = 0; r < REPS; r++) {
-		if (fd < 0 || op == WRITE_FRESH) {
-			if (fd >= 0)
-				close(fd);
-			fd = open_kind(kind);
-			if (fd < 0)
-				return -1;
-			/* Populate first, unless allocation is measured. */
-			if (op != WRITE_FRESH && pass(fd, WRITE) < 0)
-				return -1;
-		}
-		secs = pass(fd, op);
-		if (secs <= 0)
+	if (*fd < 0 || op == WRITE_FRESH) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = open_kind(kind);
+		if (*fd < 0)
 			return -1;
-		v[r] = (SIZE >> 20) / secs;
+		/* Populate first, unless allocation is measured. */
+		if (op != WRITE_FRESH && pass(*fd, WRITE) < 0)
+			return -1;
 	}
-	close(fd);
-	return svm_median(v, REPS);
+	secs = pass(*fd, op);
+	return secs > 0 ? (SIZE >> 20) / secs : -1;
 }
 
+/*
+ * Medians of REPS, the two sides taking turns so that a change in the
+ * host's load (the guest is emulated) hits both alike.
+ */
 static int report(const char *name, enum op op)
 {
-	double s = rate(SHADOW, op);
-	double n = rate(MEMFD, op);
+	double s[REPS], n[REPS];
+	int r, sfd = -1, nfd = -1, ret = 0;
 
-	if (s <= 0 || n <= 0) {
+	for (r = 0; r < REPS && !ret; r++) {
+		s[r] = rep(SHADOW, op, &sfd);
+		n[r] = rep(MEMFD, op, &nfd);
+		if (s[r] <= 0 || n[r] <= 0)
+			ret = -1;
+	}
+	if (sfd >= 0)
+		close(sfd);
+	if (nfd >= 0)
+		close(nfd);
+	if (ret) {
 		fprintf(stderr, "rw_bench: %s failed\n", name);
 		return -1;
 	}
-	svm_bench_report(name, s, n, "MiB_per_s");
+	svm_bench_report(name, svm_median(s, REPS), svm_median(n, REPS),
+			 "MiB_per_s");
 	return 0;
 }
 
