@@ -75,6 +75,18 @@ void svm_count_vm_event(struct svm_instance *svm, enum svm_vm_event ev)
 }
 
 /**
+ * svm_count_vm_events() - count @n events in an instance's vmstat
+ * @svm: the instance
+ * @ev: the event
+ * @n: how many (bytes, for the _BYTES counters)
+ */
+void svm_count_vm_events(struct svm_instance *svm, enum svm_vm_event ev,
+			 unsigned long n)
+{
+	atomic_long_add(n, &svm->filemap->events[ev]);
+}
+
+/**
  * svm_vm_event() - read one of an instance's vmstat events
  * @svm: the instance
  * @ev: the event
@@ -412,6 +424,39 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 	}
 	return page;
 }
+
+/**
+ * svm_read_cache_page() - the page at @index, read back from swap if it
+ * was swapped out; a hole stays a hole
+ * @as: the address space
+ * @index: page index
+ *
+ * For readers that must see the data but must not allocate for holes
+ * (read(), zeroing the tail of an object).
+ *
+ * Context: process context; may sleep.
+ * Return: the page with a reference for the caller, NULL for a hole, or
+ * an ERR_PTR() when the page cannot be read back.
+ */
+struct svm_page *svm_read_cache_page(struct svm_address_space *as, u32 index)
+{
+	struct svm_page *page;
+	bool major;
+	void *entry;
+
+	for (;;) {
+		page = svm_find_get_page(as, index);
+		if (page)
+			return page;
+		entry = xa_load(&as->i_pages, index);
+		if (!xa_is_value(entry))
+			return NULL;
+		page = svm_swapin_page(as, index, entry, &major);
+		if (page)
+			return page;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_read_cache_page);
 
 /**
  * svm_find_or_create_page() - the page at @index, allocated if missing
@@ -928,6 +973,11 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "pgcache_delete %lu\n",
 		   svm_vm_event(svm, SVM_PGCACHE_DELETE));
 	seq_printf(m, "pgcache_leak %lu\n", svm_vm_event(svm, SVM_PGCACHE_LEAK));
+	seq_printf(m, "rw_read %lu\n", svm_vm_event(svm, SVM_RW_READ));
+	seq_printf(m, "rw_read_bytes %lu\n", svm_vm_event(svm, SVM_RW_READ_BYTES));
+	seq_printf(m, "rw_write %lu\n", svm_vm_event(svm, SVM_RW_WRITE));
+	seq_printf(m, "rw_write_bytes %lu\n",
+		   svm_vm_event(svm, SVM_RW_WRITE_BYTES));
 	return svm_reclaim_vmstat_show(m, svm);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vmstat_show);

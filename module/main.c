@@ -165,7 +165,13 @@ static const struct file_operations svm_fops = {
 	.mmap = svm_file_mmap,
 	.unlocked_ioctl = svm_unlocked_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = noop_llseek,
+	.read_iter = svm_file_read_iter,
+	.write_iter = svm_file_write_iter,
+	.llseek = svm_file_llseek,
+	.fsync = svm_file_fsync,
+	/* sendfile() and splice() go through read_iter and write_iter. */
+	.splice_read = copy_splice_read,
+	.splice_write = iter_file_splice_write,
 };
 
 /* "" is the default (0), "0" an empty zone, anything else a size. */

@@ -21,12 +21,14 @@
 #include <linux/pagemap.h>
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
 #include <uapi/linux/shadowvm.h>
 #include <shadowvm/core.h>
 #include <shadowvm/filemap.h>
+#include <shadowvm/highmem.h>
 #include <shadowvm/object.h>
 #include <shadowvm/page.h>
 #include <trace/events/shadowvm.h>
@@ -136,15 +138,90 @@ void svm_object_put(struct svm_object *obj)
 EXPORT_SYMBOL_IF_KUNIT(svm_object_put);
 
 /**
+ * svm_object_get_size() - an object's size in bytes
+ * @obj: the object
+ *
+ * Return: the size read(), write(), lseek() and SHADOWVM_IOC_GET_SIZE see;
+ * faults reach it rounded up to a page (@obj->size).
+ */
+loff_t svm_object_get_size(struct svm_object *obj)
+{
+	return i_size_read(obj->inode);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_get_size);
+
+/**
+ * svm_object_set_isize_locked() - store a new byte size
+ * @obj: the object; the caller holds @obj->lock exclusive
+ * @isize: the size in bytes, at most SVM_MAX_OBJECT_SIZE
+ *
+ * Sets the inode's i_size and @obj->size, the page-rounded limit faults
+ * check. Shrinking the page cache is the caller's business.
+ */
+void svm_object_set_isize_locked(struct svm_object *obj, loff_t isize)
+{
+	lockdep_assert_held_write(&obj->lock);
+	/* Release: a reader seeing the new size sees the data below it. */
+	i_size_write(obj->inode, isize);
+	WRITE_ONCE(obj->size, PAGE_ALIGN(isize));
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_set_isize_locked);
+
+/**
+ * svm_object_zero_tail_locked() - zero the last page past the size
+ * @obj: the object; the caller holds @obj->lock exclusive and is about to
+ *       grow it
+ *
+ * Faults reach whole pages, so a mapping may have written past a size that
+ * is not page aligned. Those bytes are not part of the object; zeroing
+ * them before the size grows over them makes the new range read as zeros,
+ * as a hole does.
+ *
+ * Context: process context; may sleep.
+ */
+void svm_object_zero_tail_locked(struct svm_object *obj)
+{
+	loff_t isize = i_size_read(obj->inode);
+	unsigned int offset = offset_in_page(isize);
+	struct svm_page *page;
+	char *kaddr;
+
+	lockdep_assert_held_write(&obj->lock);
+	if (!offset)
+		return;
+	/* A swapped-out tail must be read back to be zeroed. */
+	page = svm_read_cache_page(&obj->as, isize >> PAGE_SHIFT);
+	if (IS_ERR_OR_NULL(page))
+		return;
+	svm_lock_page(page);
+	/* Atomic: never wait for a pkmap slot with the object locked. */
+	kaddr = svm_kmap_atomic(obj->svm, page);
+	if (kaddr) {
+		memset(kaddr + offset, 0, PAGE_SIZE - offset);
+		svm_kunmap_atomic(obj->svm, kaddr);
+	} else {
+		kaddr = svm_kmap(obj->svm, page);
+		memset(kaddr + offset, 0, PAGE_SIZE - offset);
+		svm_kunmap(obj->svm, page);
+	}
+	svm_unlock_page(page);
+	svm_put_page(obj->svm, page);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_zero_tail_locked);
+
+/**
  * svm_object_set_size() - resize an object, as ftruncate()
  * @obj: the object
  * @size: new size in bytes
  *
  * Shrinking unmaps the cut-off pages from every process (accesses there
  * then get SIGBUS) and gives them back to the buddy allocator; growing
- * allocates nothing, pages come on first touch.
+ * allocates nothing, pages come on first touch. A non-zero size is
+ * explicit: mmap() no longer grows the object. Size 0 makes the object
+ * new again, sized by its next mapping.
  *
- * Context: process context; takes @obj->lock exclusive.
+ * Context: process context; takes the inode's i_rwsem (waits for writers)
+ * and @obj->lock exclusive.
  * Return: 0, or -EINVAL when @size is not a multiple of PAGE_SIZE or
  * above SVM_MAX_FILE_PAGES pages.
  */
@@ -152,16 +229,45 @@ int svm_object_set_size(struct svm_object *obj, u64 size)
 {
 	if (size & ~PAGE_MASK || (size >> PAGE_SHIFT) > SVM_MAX_FILE_PAGES)
 		return -EINVAL;
+	inode_lock(obj->inode);
 	down_write(&obj->lock);
 	if (size < obj->size) {
 		unmap_mapping_range(obj->inode->i_mapping, size, 0, 1);
 		svm_truncate_pages(&obj->as, size >> PAGE_SHIFT);
+	} else if (size > i_size_read(obj->inode)) {
+		svm_object_zero_tail_locked(obj);
 	}
-	WRITE_ONCE(obj->size, size);
+	svm_object_set_isize_locked(obj, size);
+	obj->sized = size != 0;
 	up_write(&obj->lock);
+	inode_unlock(obj->inode);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_object_set_size);
+
+/**
+ * svm_object_map_extent() - size an object from a new shared mapping
+ * @obj: the object
+ * @end: offset in the object, in bytes, where the mapping ends
+ *
+ * An object whose size was never set explicitly (see
+ * svm_object_set_size()) grows to at least @end, capped at
+ * SVM_MAX_OBJECT_SIZE; a mapping never shrinks an object. Growing
+ * allocates nothing.
+ *
+ * Context: process context; takes @obj->lock exclusive.
+ */
+void svm_object_map_extent(struct svm_object *obj, u64 end)
+{
+	end = min_t(u64, end, SVM_MAX_OBJECT_SIZE);
+	down_write(&obj->lock);
+	if (!obj->sized && end > i_size_read(obj->inode)) {
+		svm_object_zero_tail_locked(obj);
+		svm_object_set_isize_locked(obj, end);
+	}
+	up_write(&obj->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_object_map_extent);
 
 /**
  * svm_object_drop_clean() - drop an object's clean pages nobody maps
@@ -273,6 +379,50 @@ static struct svm_object *svm_file_get_object(struct svm_file *sf)
 }
 
 /**
+ * svm_file_object_get() - the object a descriptor uses, referenced
+ * @file: a /dev/shadowvm file
+ *
+ * Return: the object; drop it with svm_object_put().
+ */
+struct svm_object *svm_file_object_get(struct file *file)
+{
+	return svm_file_get_object(file->private_data);
+}
+
+/*
+ * Serialises our i_size_write() calls on device nodes. Not the node's
+ * i_rwsem: mmap() syncs under the mmap lock, and i_rwsem nests outside it
+ * (a tmpfs or devtmpfs write faults on user memory under i_rwsem). Nobody
+ * else writes a device node's i_size: truncate() refuses non-regular files.
+ */
+static DEFINE_SPINLOCK(svm_node_size_lock);
+
+/**
+ * svm_file_sync_size() - show the default object's size in fstat()
+ * @file: a /dev/shadowvm file
+ * @obj: the object the descriptor uses
+ *
+ * fstat() and stat() report the device node's inode, shared by every
+ * opener, so only one object's size can be shown there: the default
+ * object's, copied into the inode of the node @file was opened through.
+ * st_blocks stays 0: devtmpfs (tmpfs) accounts i_blocks itself and
+ * expects 0 when the node is removed. Private objects leave it alone.
+ *
+ * Context: any context but interrupts.
+ */
+void svm_file_sync_size(struct file *file, struct svm_object *obj)
+{
+	struct inode *inode = file_inode(file);
+
+	if (obj != obj->svm->objects->def)
+		return;
+	/* Read under the lock: the last sync stores the newest size. */
+	spin_lock(&svm_node_size_lock);
+	i_size_write(inode, i_size_read(obj->inode));
+	spin_unlock(&svm_node_size_lock);
+}
+
+/**
  * svm_file_open() - start a descriptor on the instance's default object
  * @svm: the instance
  * @file: the descriptor's file
@@ -293,6 +443,7 @@ int svm_file_open(struct svm_instance *svm, struct file *file)
 	file->private_data = sf;
 	/* VMAs link into f_mapping: the object's own address_space. */
 	file->f_mapping = sf->obj->inode->i_mapping;
+	svm_file_sync_size(file, sf->obj);
 	return 0;
 }
 
@@ -550,8 +701,11 @@ static const struct vm_operations_struct svm_vm_ops_write_notify = {
  * @vma: the new mapping
  *
  * Only shared mappings: a private one would need copy-on-write, and the
- * kernel's COW would put the copies outside shadow memory.
+ * kernel's COW would put the copies outside shadow memory. Through a
+ * descriptor open for writing, the mapping grows an object whose size was
+ * never set to cover it (svm_object_map_extent()).
  *
+ * Context: process context, mmap lock held for writing.
  * Return: 0, or -EINVAL for MAP_PRIVATE.
  */
 int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
@@ -577,6 +731,14 @@ int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
 		      &svm_vm_ops_write_notify : &svm_vm_ops;
 	/* The VMA holds the file, the file the object: no reference here. */
 	vma->vm_private_data = obj;
+	if (file->f_mode & FMODE_WRITE) {
+		/* In pages first: vm_pgoff << PAGE_SHIFT may not fit. */
+		u64 end = min_t(u64, vma->vm_pgoff + vma_pages(vma),
+				SVM_MAX_FILE_PAGES);
+
+		svm_object_map_extent(obj, end << PAGE_SHIFT);
+		svm_file_sync_size(file, obj);
+	}
 	return 0;
 }
 
@@ -607,7 +769,7 @@ static void svm_object_stats(struct svm_object *obj,
 			     struct shadowvm_object_stats *st)
 {
 	down_read(&obj->lock);
-	st->size = obj->size;
+	st->size = i_size_read(obj->inode);
 	st->resident_pages = atomic_long_read(&obj->as.nrpages);
 	st->dirty_pages = atomic_long_read(&obj->as.nrdirty);
 	st->swapped_pages = atomic_long_read(&obj->as.nrswapped);
@@ -624,6 +786,7 @@ static long svm_object_ioctl(struct file *file, struct svm_object *obj,
 {
 	struct shadowvm_object_stats st = { };
 	u64 size;
+	int ret;
 
 	/* Arguments are copied outside obj->lock: copying may fault on us. */
 	switch (cmd) {
@@ -632,9 +795,12 @@ static long svm_object_ioctl(struct file *file, struct svm_object *obj,
 			return -EBADF;
 		if (copy_from_user(&size, arg, sizeof(size)))
 			return -EFAULT;
-		return svm_object_set_size(obj, size);
+		ret = svm_object_set_size(obj, size);
+		if (!ret)
+			svm_file_sync_size(file, obj);
+		return ret;
 	case SHADOWVM_IOC_GET_SIZE:
-		size = READ_ONCE(obj->size);
+		size = i_size_read(obj->inode);
 		return copy_to_user(arg, &size, sizeof(size)) ? -EFAULT : 0;
 	case SHADOWVM_IOC_GET_STATS:
 		svm_object_stats(obj, &st);

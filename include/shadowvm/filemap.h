@@ -64,6 +64,10 @@ struct svm_address_space {
  * @SVM_PGCACHE_DELETE: pages removed from a page cache
  * @SVM_PGCACHE_LEAK: pages not given back because the kernel still held
  *                    their real page (should stay 0)
+ * @SVM_RW_READ: read() calls (read_iter) on objects
+ * @SVM_RW_READ_BYTES: bytes they returned
+ * @SVM_RW_WRITE: write() calls (write_iter) on objects
+ * @SVM_RW_WRITE_BYTES: bytes they wrote
  * @SVM_NR_VM_EVENTS: number of counters
  */
 enum svm_vm_event {
@@ -75,6 +79,10 @@ enum svm_vm_event {
 	SVM_PGCACHE_ADD,
 	SVM_PGCACHE_DELETE,
 	SVM_PGCACHE_LEAK,
+	SVM_RW_READ,
+	SVM_RW_READ_BYTES,
+	SVM_RW_WRITE,
+	SVM_RW_WRITE_BYTES,
 	SVM_NR_VM_EVENTS,
 };
 
@@ -93,6 +101,8 @@ struct svm_filemap {
 int svm_filemap_init(struct svm_instance *svm);
 void svm_filemap_exit(struct svm_instance *svm);
 void svm_count_vm_event(struct svm_instance *svm, enum svm_vm_event ev);
+void svm_count_vm_events(struct svm_instance *svm, enum svm_vm_event ev,
+			 unsigned long n);
 unsigned long svm_vm_event(struct svm_instance *svm, enum svm_vm_event ev);
 
 void svm_address_space_init(struct svm_address_space *as,
@@ -110,6 +120,7 @@ unsigned int svm_find_get_pages(struct svm_address_space *as, u32 start,
 bool svm_page_cache_contains(struct svm_address_space *as, u32 index);
 int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 			  u32 index);
+struct svm_page *svm_read_cache_page(struct svm_address_space *as, u32 index);
 struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 					 u32 index, bool *created);
 unsigned int svm_create_pages(struct svm_address_space *as, u32 start,

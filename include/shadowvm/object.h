@@ -13,23 +13,36 @@
 #include <linux/kref.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <asm/page.h>
 
 #include <shadowvm/filemap.h>
 
 struct file;
 struct inode;
+struct iov_iter;
+struct kiocb;
 struct svm_instance;
+struct vm_area_struct;
+
+/* Largest object size in bytes: 2^32 pages, 16 TiB with 4 KiB pages. */
+#define SVM_MAX_OBJECT_SIZE	((loff_t)SVM_MAX_FILE_PAGES << PAGE_SHIFT)
 
 /**
  * struct svm_object - one object of shadow memory
  * @ref: holders: the instance (default object), each descriptor using it
  * @svm: the instance
- * @inode: anonymous inode; descriptors set f_mapping to its i_mapping
+ * @inode: anonymous inode; descriptors set f_mapping to its i_mapping. Its
+ *         i_size is the object's size in bytes, as read(), write() and
+ *         lseek() see it; its i_rwsem serialises writers and resizes (the
+ *         kernel's inode lock of a regular file)
  * @as: the page cache
- * @lock: faults take it shared; size changes, dropping pages and release
- *        take it exclusive, so a page is never mapped after it left the
- *        cache (the kernel's invalidate_lock)
- * @size: bytes, a multiple of PAGE_SIZE; written under @lock exclusive
+ * @lock: faults, reads and writes inside the size take it shared; size
+ *        changes and dropping pages take it exclusive, so a page is never
+ *        mapped after it left the cache (the kernel's invalidate_lock)
+ * @size: the byte size rounded up to PAGE_SIZE: the pages a fault may
+ *        reach; written with the inode's i_size under @lock exclusive
+ * @sized: the size was set with svm_object_set_size() to non-zero, so
+ *         mmap() no longer grows it
  * @private: made by SHADOWVM_IOC_NEW_OBJECT
  * @minor_faults: faults that found their page in @as
  * @major_faults: faults that allocated their page
@@ -43,6 +56,7 @@ struct svm_object {
 	struct svm_address_space as;
 	struct rw_semaphore lock;
 	u64 size;
+	bool sized;
 	bool private;
 	atomic_long_t minor_faults;
 	atomic_long_t major_faults;
@@ -83,6 +97,10 @@ void svm_object_exit(struct svm_instance *svm);
 struct svm_object *svm_object_create(struct svm_instance *svm);
 void svm_object_put(struct svm_object *obj);
 int svm_object_set_size(struct svm_object *obj, u64 size);
+loff_t svm_object_get_size(struct svm_object *obj);
+void svm_object_zero_tail_locked(struct svm_object *obj);
+void svm_object_set_isize_locked(struct svm_object *obj, loff_t isize);
+void svm_object_map_extent(struct svm_object *obj, u64 end);
 unsigned long svm_object_drop_clean(struct svm_object *obj);
 
 int svm_file_open(struct svm_instance *svm, struct file *file);
@@ -90,5 +108,20 @@ int svm_file_release(struct file *file);
 int svm_file_mmap(struct file *file, struct vm_area_struct *vma);
 long svm_file_ioctl(struct file *file, unsigned int cmd, void __user *arg);
 struct svm_instance *svm_file_instance(struct file *file);
+struct svm_object *svm_file_object_get(struct file *file);
+void svm_file_sync_size(struct file *file, struct svm_object *obj);
+
+/* module/rw.c: read(), write() and lseek() through the page cache */
+ssize_t svm_object_read(struct svm_object *obj, loff_t *pos,
+			struct iov_iter *to);
+ssize_t svm_object_write(struct svm_object *obj, loff_t *pos,
+			 struct iov_iter *from, bool append);
+loff_t svm_object_seek_data(struct svm_object *obj, loff_t offset,
+			    int whence);
+ssize_t svm_file_read_iter(struct kiocb *iocb, struct iov_iter *to);
+ssize_t svm_file_write_iter(struct kiocb *iocb, struct iov_iter *from);
+loff_t svm_file_llseek(struct file *file, loff_t offset, int whence);
+int svm_file_fsync(struct file *file, loff_t start, loff_t end,
+		   int datasync);
 
 #endif /* _SHADOWVM_OBJECT_H */

@@ -720,6 +720,57 @@ TRACE_EVENT(svm_swap_readahead,
 		  __entry->swp, __entry->target)
 );
 
+DECLARE_EVENT_CLASS(svm_file_rw,
+	TP_PROTO(const char *instance, unsigned long object, long long pos,
+		 unsigned long count, long ret),
+	TP_ARGS(instance, object, pos, count, ret),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned long, object)
+		__field(long long, pos)
+		__field(unsigned long, count)
+		__field(long, ret)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->object = object;
+		__entry->pos = pos;
+		__entry->count = count;
+		__entry->ret = ret;
+	),
+	TP_printk("%s object=%lu pos=%lld count=%lu ret=%ld",
+		  __get_str(instance), __entry->object, __entry->pos,
+		  __entry->count, __entry->ret)
+);
+
+/**
+ * svm_file_read - a read() of an object returned
+ * @instance: instance name
+ * @object: the object's id (inode number)
+ * @pos: file position the read started at
+ * @count: bytes asked for
+ * @ret: bytes read, or -errno
+ */
+DEFINE_EVENT(svm_file_rw, svm_file_read,
+	TP_PROTO(const char *instance, unsigned long object, long long pos,
+		 unsigned long count, long ret),
+	TP_ARGS(instance, object, pos, count, ret)
+);
+
+/**
+ * svm_file_write - a write() of an object returned
+ * @instance: instance name
+ * @object: the object's id (inode number)
+ * @pos: file position the write started at (the old size for O_APPEND)
+ * @count: bytes asked for
+ * @ret: bytes written, or -errno
+ */
+DEFINE_EVENT(svm_file_rw, svm_file_write,
+	TP_PROTO(const char *instance, unsigned long object, long long pos,
+		 unsigned long count, long ret),
+	TP_ARGS(instance, object, pos, count, ret)
+);
+
 #endif /* _TRACE_SHADOWVM_H */
 
 /* This part must be outside the header guard. */
