@@ -183,11 +183,15 @@ static void svm_lru_accessed_test(struct kunit *test)
 	svm_address_space_init(&as, svm, 1);
 	page = svm_find_or_create_page(&as, 0, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
-	/* New: inactive, referenced by the fault that made it. */
+	/* New: inactive, unreferenced (used once so far). */
 	KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
 	KUNIT_EXPECT_FALSE(test, svm_page_active(page));
-	KUNIT_EXPECT_TRUE(test, svm_page_referenced(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_referenced(page));
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 1);
+	/* Found again: referenced; once more: active. */
+	svm_mark_page_accessed(svm, page);
+	KUNIT_EXPECT_TRUE(test, svm_page_referenced(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_active(page));
 	svm_mark_page_accessed(svm, page);
 	KUNIT_EXPECT_TRUE(test, svm_page_active(page));
 	KUNIT_EXPECT_FALSE(test, svm_page_referenced(page));
