@@ -40,30 +40,40 @@ static uint64_t pattern(uint64_t seed, uint64_t page, uint64_t gen)
 	return x ^ (x >> 29);
 }
 
-static void fill(char *map, uint64_t first, uint64_t pages, uint64_t seed,
-		 uint64_t gen)
+/* Page @p's contents, in the page-sized buffer @buf. */
+static void fill_buf(char *buf, uint64_t p, uint64_t seed, uint64_t gen)
 {
-	uint64_t p, w;
+	uint64_t *q = (uint64_t *)buf, v = pattern(seed, p, gen), w;
 
-	for (p = first; p < first + pages; p++) {
-		uint64_t *q = (uint64_t *)(map + p * PAGE), v;
-
-		v = pattern(seed, p, gen);
-		for (w = 0; w < WORDS; w++)
-			q[w] = v + w;
-	}
+	for (w = 0; w < WORDS; w++)
+		q[w] = v + w;
 }
 
-static long check_page(const char *map, uint64_t p, uint64_t seed,
-		       uint64_t gen)
+static long check_buf(const char *buf, uint64_t p, uint64_t seed,
+		      uint64_t gen)
 {
-	const uint64_t *q = (const uint64_t *)(map + p * PAGE);
+	const uint64_t *q = (const uint64_t *)buf;
 	uint64_t v = pattern(seed, p, gen), w;
 
 	for (w = 0; w < WORDS; w++)
 		if (q[w] != v + w)
 			return 1;
 	return 0;
+}
+
+static void fill(char *map, uint64_t first, uint64_t pages, uint64_t seed,
+		 uint64_t gen)
+{
+	uint64_t p;
+
+	for (p = first; p < first + pages; p++)
+		fill_buf(map + p * PAGE, p, seed, gen);
+}
+
+static long check_page(const char *map, uint64_t p, uint64_t seed,
+		       uint64_t gen)
+{
+	return check_buf(map + p * PAGE, p, seed, gen);
 }
 
 /*
@@ -464,6 +474,51 @@ TEST_F_TIMEOUT(alone, bad_pages_skipped, TIMEOUT)
 	ASSERT_EQ(0, fsync(fd));
 	close(fd);
 	EXPECT_EQ(-EINVAL, svm_load("mem=2M swapdev=/dev/vda"));
+}
+
+/*
+ * A tool that knows nothing of shadowvm: open, mmap 4x shadow memory (the
+ * mapping sizes the default object), write, verify; then read() and
+ * write() reach the swapped-out pages too.
+ */
+TEST_F_TIMEOUT(alone, generic_client, TIMEOUT)
+{
+	unsigned long long size = 4ULL * MEM_MB << 20;
+	uint64_t pages = size / PAGE, p;
+	char params[128], *map, buf[PAGE];
+	long bad = 0;
+	int fd;
+
+	snprintf(params, sizeof(params),
+		 "mem=%dM swapdev=/dev/vda swapdev_format=1", MEM_MB);
+	ASSERT_EQ(0, svm_load(params));
+	fd = open("/dev/shadowvm", O_RDWR);
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 8, 1);
+	EXPECT_EQ(0, verify(map, 0, pages, 8, 1, 1));
+	munmap(map, size);
+	EXPECT_GT(swapinfo("slots_inuse"), pages / 2);
+
+	/* read() of every page, most of them on swap. */
+	for (p = 0; p < pages; p++) {
+		ASSERT_EQ(PAGE, pread(fd, buf, PAGE, p * PAGE));
+		bad += check_buf(buf, p, 8, 1);
+	}
+	EXPECT_EQ(0, bad);
+	/* write() a new generation, read it back through a mapping. */
+	for (p = 0; p < pages; p++) {
+		fill_buf(buf, p, 8, 2);
+		ASSERT_EQ(PAGE, pwrite(fd, buf, PAGE, p * PAGE));
+	}
+	map = map_object(fd, size);
+	ASSERT_NE(NULL, map);
+	EXPECT_EQ(0, verify(map, 0, pages, 8, 2, 0));
+	munmap(map, size);
+	close(fd);
+	EXPECT_GT(svm_vmstat("pswpin"), pages / 2);
+	EXPECT_EQ(0, svm_unload());
 }
 
 TEST_HARNESS_MAIN
