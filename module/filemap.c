@@ -115,6 +115,9 @@ void svm_address_space_init(struct svm_address_space *as,
 	atomic_long_set(&as->nrswapped, 0);
 	as->id = id;
 	as->host = NULL;
+	spin_lock_init(&as->i_mmap_lock);
+	INIT_LIST_HEAD(&as->i_mmap);
+	atomic_set(&as->nr_locked, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_address_space_init);
 
@@ -829,6 +832,71 @@ static bool svm_get_page_at(struct svm_address_space *as, unsigned long index,
 }
 
 /**
+ * svm_vma_link() - note a VMA that maps an object
+ * @as: the object's page cache
+ * @sv: the VMA's struct svm_vma, its @vma and @locked filled in
+ */
+void svm_vma_link(struct svm_address_space *as, struct svm_vma *sv)
+{
+	sv->as = as;
+	spin_lock(&as->i_mmap_lock);
+	list_add(&sv->list, &as->i_mmap);
+	if (sv->locked)
+		atomic_inc(&as->nr_locked);
+	spin_unlock(&as->i_mmap_lock);
+}
+
+/**
+ * svm_vma_unlink() - forget a VMA that is going away
+ * @sv: its struct svm_vma
+ *
+ * When it was locked, the pages it kept from reclaim go back to the LRU
+ * lists (2.6.28's munlock_vma_pages_range(), lazily: the unevictable
+ * list is searched for pages no other locked VMA maps).
+ */
+void svm_vma_unlink(struct svm_vma *sv)
+{
+	struct svm_address_space *as = sv->as;
+
+	spin_lock(&as->i_mmap_lock);
+	list_del(&sv->list);
+	if (sv->locked)
+		atomic_dec(&as->nr_locked);
+	spin_unlock(&as->i_mmap_lock);
+	if (sv->locked)
+		svm_rescue_unevictable(as->svm, as);
+}
+
+/**
+ * svm_mapping_locked() - is page @index of an object in a locked VMA?
+ * @as: the object's page cache
+ * @index: page index
+ *
+ * Return: true when a VMA mapped with MAP_LOCKED covers @index.
+ */
+bool svm_mapping_locked(struct svm_address_space *as, u32 index)
+{
+	struct svm_vma *sv;
+	bool locked = false;
+
+	if (!atomic_read(&as->nr_locked))
+		return false;
+	spin_lock(&as->i_mmap_lock);
+	list_for_each_entry(sv, &as->i_mmap, list) {
+		struct vm_area_struct *vma = sv->vma;
+
+		if (sv->locked && index >= vma->vm_pgoff &&
+		    index - vma->vm_pgoff < vma_pages(vma)) {
+			locked = true;
+			break;
+		}
+	}
+	spin_unlock(&as->i_mmap_lock);
+	return locked;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_mapping_locked);
+
+/**
  * svm_truncate_pages() - remove the pages from @start on
  * @as: the address space
  * @start: first page index to remove
@@ -955,6 +1023,8 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 		   svm_lru_pages(svm, SVM_LRU_INACTIVE));
 	seq_printf(m, "nr_active_file %lu\n",
 		   svm_lru_pages(svm, SVM_LRU_ACTIVE));
+	seq_printf(m, "nr_unevictable %lu\n",
+		   svm_lru_pages(svm, SVM_LRU_UNEVICTABLE));
 	seq_printf(m, "nr_file_pages %ld\n", atomic_long_read(&fm->nr_file_pages));
 	seq_printf(m, "nr_dirty %ld\n", atomic_long_read(&fm->nr_dirty));
 	for (i = 0; i < SVM_MAX_NR_ZONES; i++)

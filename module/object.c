@@ -486,6 +486,14 @@ static void svm_fault_done(struct svm_object *obj, struct vm_fault *vmf,
 			(__force unsigned int)ret);
 }
 
+/* The object a VMA of ours maps. */
+static struct svm_object *svm_vma_object(struct vm_area_struct *vma)
+{
+	struct svm_vma *sv = vma->vm_private_data;
+
+	return sv->owner;
+}
+
 /*
  * Map the present slots of @pages (real pages in @real) at @addr, one
  * vm_insert_pages() per run of present slots: it takes the PTE lock once
@@ -559,7 +567,7 @@ static bool svm_fault_sequential(struct svm_object *obj, struct vm_fault *vmf,
 static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct svm_object *obj = vma->vm_private_data;
+	struct svm_object *obj = svm_vma_object(vma);
 	struct svm_instance *svm = obj->svm;
 	unsigned int win = READ_ONCE(svm->objects->fault_around_pages);
 	struct svm_page *pages[SVM_FAULT_AROUND_MAX];
@@ -642,7 +650,7 @@ out:
  */
 static vm_fault_t svm_vm_page_mkwrite(struct vm_fault *vmf)
 {
-	struct svm_object *obj = vmf->vma->vm_private_data;
+	struct svm_object *obj = svm_vma_object(vmf->vma);
 	struct svm_instance *svm = obj->svm;
 	struct svm_page *page = NULL;
 	vm_fault_t ret = VM_FAULT_NOPAGE;
@@ -682,14 +690,43 @@ static vm_fault_t svm_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
 	return 0;
 }
 
+/*
+ * A VMA split off another (mprotect, munmap of a part, mremap) shares its
+ * struct svm_vma, copied with the VMA: give it its own, with the same
+ * object and lock state. .open cannot fail; the allocation is small.
+ */
+static void svm_vm_open(struct vm_area_struct *vma)
+{
+	struct svm_vma *old = vma->vm_private_data;
+	struct svm_vma *sv = kmalloc(sizeof(*sv), GFP_KERNEL | __GFP_NOFAIL);
+
+	sv->vma = vma;
+	sv->owner = old->owner;
+	sv->locked = old->locked;
+	vma->vm_private_data = sv;
+	svm_vma_link(old->as, sv);
+}
+
+static void svm_vm_close(struct vm_area_struct *vma)
+{
+	struct svm_vma *sv = vma->vm_private_data;
+
+	svm_vma_unlink(sv);
+	kfree(sv);
+}
+
 /* write_notify=0: writable PTEs from the first fault on. */
 static const struct vm_operations_struct svm_vm_ops = {
+	.open = svm_vm_open,
+	.close = svm_vm_close,
 	.fault = svm_vm_fault,
 	.map_pages = svm_vm_map_pages,
 };
 
 /* write_notify=1: read-only PTEs until .page_mkwrite saw the write. */
 static const struct vm_operations_struct svm_vm_ops_write_notify = {
+	.open = svm_vm_open,
+	.close = svm_vm_close,
 	.fault = svm_vm_fault,
 	.map_pages = svm_vm_map_pages,
 	.page_mkwrite = svm_vm_page_mkwrite,
@@ -706,16 +743,20 @@ static const struct vm_operations_struct svm_vm_ops_write_notify = {
  * never set to cover it (svm_object_map_extent()).
  *
  * Context: process context, mmap lock held for writing.
- * Return: 0, or -EINVAL for MAP_PRIVATE.
+ * Return: 0, -EINVAL for MAP_PRIVATE, -ENOMEM.
  */
 int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct svm_file *sf = file->private_data;
 	struct svm_object *obj;
+	struct svm_vma *sv;
 
 	/* MAP_SHARED of a read-only descriptor has VM_MAYSHARE only. */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	sv = kmalloc(sizeof(*sv), GFP_KERNEL);
+	if (!sv)
+		return -ENOMEM;
 	mutex_lock(&sf->lock);
 	sf->mapped = true;
 	obj = sf->obj;
@@ -729,8 +770,16 @@ int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	/* mmap_region() derives vm_page_prot from the ops chosen here. */
 	vma->vm_ops = READ_ONCE(sf->svm->objects->write_notify) ?
 		      &svm_vm_ops_write_notify : &svm_vm_ops;
-	/* The VMA holds the file, the file the object: no reference here. */
-	vma->vm_private_data = obj;
+	/*
+	 * The VMA holds the file, the file the object: no reference here.
+	 * VM_LOCKED is seen here only: the kernel clears it on VM_IO
+	 * mappings once we return, so MAP_LOCKED is remembered in @sv.
+	 */
+	sv->vma = vma;
+	sv->owner = obj;
+	sv->locked = vma->vm_flags & VM_LOCKED;
+	vma->vm_private_data = sv;
+	svm_vma_link(&obj->as, sv);
 	if (file->f_mode & FMODE_WRITE) {
 		/* In pages first: vm_pgoff << PAGE_SHIFT may not fit. */
 		u64 end = min_t(u64, vma->vm_pgoff + vma_pages(vma),

@@ -86,6 +86,8 @@ static struct svm_lruvec *svm_page_lruvec(struct svm_instance *svm,
 
 static enum svm_lru_list svm_page_lru_list(struct svm_page *page)
 {
+	if (svm_page_unevictable(page))
+		return SVM_LRU_UNEVICTABLE;
 	return svm_page_active(page) ? SVM_LRU_ACTIVE : SVM_LRU_INACTIVE;
 }
 
@@ -93,7 +95,8 @@ static enum svm_lru_list svm_page_lru_list(struct svm_page *page)
  * svm_lru_cache_add() - put a page at the head of its LRU list
  * @svm: the instance
  * @page: a page in a page cache or the swap cache, on no list; it goes
- *        to the active list when SVM_PG_active is set, else the inactive
+ *        to the unevictable list when SVM_PG_unevictable is set, to the
+ *        active list when SVM_PG_active is, else to the inactive
  */
 void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page)
 {
@@ -125,6 +128,7 @@ void svm_lru_del(struct svm_instance *svm, struct svm_page *page)
 		lruvec->nr[svm_page_lru_list(page)]--;
 	}
 	svm_clear_page_active(page);
+	svm_clear_page_unevictable(page);
 	spin_unlock(&lruvec->lru_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_lru_del);
@@ -187,6 +191,57 @@ void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
 	spin_unlock(&lruvec->lru_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_mark_page_accessed);
+
+/**
+ * svm_rescue_unevictable() - give an object's unlocked pages back to the LRU
+ * @svm: the instance
+ * @as: the object whose locked VMA went away
+ *
+ * Pages no other locked VMA maps go to the inactive list (2.6.28's
+ * check_move_unevictable_pages()).
+ */
+void svm_rescue_unevictable(struct svm_instance *svm,
+			    struct svm_address_space *as)
+{
+	unsigned long rescued = 0;
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+		struct svm_page *page, *next;
+		struct svm_lruvec *lruvec;
+
+		if (!nr)
+			continue;
+		lruvec = &nr->lruvec;
+		spin_lock(&lruvec->lru_lock);
+		list_for_each_entry_safe(page, next,
+					 &lruvec->lists[SVM_LRU_UNEVICTABLE],
+					 lru) {
+			if (page->mapping != as ||
+			    svm_mapping_locked(as, page->index))
+				continue;
+			svm_clear_page_unevictable(page);
+			list_move(&page->lru, &lruvec->lists[SVM_LRU_INACTIVE]);
+			lruvec->nr[SVM_LRU_UNEVICTABLE]--;
+			lruvec->nr[SVM_LRU_INACTIVE]++;
+			rescued++;
+		}
+		spin_unlock(&lruvec->lru_lock);
+	}
+	svm_reclaim_count(svm, SVM_UNEVICTABLE_RESCUED, rescued);
+}
+
+/* A page of a locked VMA: off to the unevictable list, once put back. */
+static bool svm_page_evictable(struct svm_instance *svm, struct svm_page *page)
+{
+	if (!page->mapping || !svm_mapping_locked(page->mapping, page->index))
+		return true;
+	svm_set_page_unevictable(page);
+	svm_clear_page_active(page);
+	svm_reclaim_count(svm, SVM_UNEVICTABLE_CULLED, 1);
+	return false;
+}
 
 /**
  * svm_lru_pages() - pages on one kind of list, over all nodes
@@ -286,6 +341,10 @@ static void svm_refill_inactive(struct svm_node_reclaim *nr,
 	list_for_each_entry_safe(page, next, &hold, lru) {
 		list_del_init(&page->lru);
 		svm_lock_page(page);
+		if (!svm_page_evictable(svm, page)) {
+			svm_putback_lru_page(svm, page, true);
+			continue;
+		}
 		if (!svm_test_clear_page_referenced(page) &&
 		    svm_try_to_unmap(svm, page)) {
 			svm_clear_page_active(page);
@@ -420,7 +479,7 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 			svm_put_page(svm, page);
 			continue;
 		}
-		if (svm_page_writeback(page))
+		if (svm_page_writeback(page) || !svm_page_evictable(svm, page))
 			goto keep;
 		if (svm_test_clear_page_referenced(page))
 			goto activate;
@@ -852,6 +911,8 @@ static const char * const svm_reclaim_event_names[SVM_NR_RECLAIM_EVENTS] = {
 	[SVM_PGACTIVATE] = "pgactivate",
 	[SVM_PGDEACTIVATE] = "pgdeactivate",
 	[SVM_PGSWAPOUT_DROP] = "pgsteal_clean",
+	[SVM_UNEVICTABLE_CULLED] = "unevictable_pgs_culled",
+	[SVM_UNEVICTABLE_RESCUED] = "unevictable_pgs_rescued",
 };
 
 /**
@@ -880,16 +941,17 @@ static int lru_show(struct seq_file *m, void *unused)
 	struct svm_zone *zone = NULL;
 	int nid;
 
-	seq_puts(m, "node      active    inactive\n");
+	seq_puts(m, "node      active    inactive unevictable\n");
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
 
 		if (!nr)
 			continue;
 		spin_lock(&nr->lruvec.lru_lock);
-		seq_printf(m, "%4d %11lu %11lu\n", nid,
+		seq_printf(m, "%4d %11lu %11lu %11lu\n", nid,
 			   nr->lruvec.nr[SVM_LRU_ACTIVE],
-			   nr->lruvec.nr[SVM_LRU_INACTIVE]);
+			   nr->lruvec.nr[SVM_LRU_INACTIVE],
+			   nr->lruvec.nr[SVM_LRU_UNEVICTABLE]);
 		spin_unlock(&nr->lruvec.lru_lock);
 	}
 	seq_puts(m, "\nnode zone        free       low      high\n");

@@ -39,6 +39,9 @@ struct svm_page;
  * @host: the real address_space the object's VMAs hang off, for
  *        unmapping a page from every process; NULL for test instances
  *        that never map
+ * @i_mmap_lock: protects @i_mmap
+ * @i_mmap: the struct svm_vma of every VMA mapping the object
+ * @nr_locked: how many of them are locked (MAP_LOCKED)
  *
  * @i_pages holds, at each index, a struct svm_page * or, for a page that
  * was swapped out, its swap entry as an xarray value entry.
@@ -51,6 +54,28 @@ struct svm_address_space {
 	atomic_long_t nrswapped;
 	unsigned long id;
 	struct address_space *host;
+	spinlock_t i_mmap_lock;	/* @i_mmap */
+	struct list_head i_mmap;
+	atomic_t nr_locked;
+};
+
+/**
+ * struct svm_vma - what shadowvm knows of one VMA mapping an object
+ * @list: on the object's i_mmap list
+ * @vma: the VMA; its vm_private_data points here
+ * @as: the object's page cache
+ * @owner: the object, for the fault handlers
+ * @locked: mapped locked (MAP_LOCKED, or after mlockall(MCL_FUTURE)):
+ *          reclaim leaves its pages alone. The kernel itself clears
+ *          VM_LOCKED on our VM_IO|VM_MIXEDMAP mappings and ignores
+ *          mlock() there, so this flag is ours (Documentation/reclaim.rst).
+ */
+struct svm_vma {
+	struct list_head list;
+	struct vm_area_struct *vma;
+	struct svm_address_space *as;
+	void *owner;
+	bool locked;
 };
 
 /**
@@ -132,6 +157,9 @@ bool svm_clear_page_dirty_for_io(struct svm_address_space *as,
 bool svm_page_harvest_dirty(struct svm_instance *svm, struct svm_page *page);
 bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page);
 unsigned long svm_truncate_pages(struct svm_address_space *as, u64 start);
+void svm_vma_link(struct svm_address_space *as, struct svm_vma *sv);
+void svm_vma_unlink(struct svm_vma *sv);
+bool svm_mapping_locked(struct svm_address_space *as, u32 index);
 unsigned long svm_drop_clean_pages(struct svm_address_space *as);
 
 int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm);

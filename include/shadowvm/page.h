@@ -68,6 +68,7 @@ static_assert(sizeof(struct svm_page) == 40, "struct svm_page grew");
  * @SVM_PG_writeback: being written to disk
  * @SVM_PG_private: @private is in use by the owner
  * @SVM_PG_readahead: read ahead from swap and not yet asked for
+ * @SVM_PG_unevictable: on the unevictable list: a locked VMA maps it
  * @SVM_NR_PAGEFLAGS: number of flag bits
  */
 enum svm_pageflags {
@@ -85,6 +86,7 @@ enum svm_pageflags {
 	SVM_PG_writeback,
 	SVM_PG_private,
 	SVM_PG_readahead,
+	SVM_PG_unevictable,
 	SVM_NR_PAGEFLAGS,
 };
 
@@ -113,7 +115,8 @@ static_assert(NODES_SHIFT <= SVM_PAGE_NODE_BITS);
 /* Flags cleared when a page is freed: stale state of its last owner. */
 #define SVM_PAGE_FLAGS_CLEAR_AT_FREE					\
 	(BIT(SVM_PG_referenced) | BIT(SVM_PG_uptodate) |		\
-	 BIT(SVM_PG_dirty) | BIT(SVM_PG_readahead) | SVM_PAGE_ORDER_MASK)
+	 BIT(SVM_PG_dirty) | BIT(SVM_PG_readahead) |			\
+	 BIT(SVM_PG_unevictable) | SVM_PAGE_ORDER_MASK)
 
 /*
  * SVM_PAGEFLAG(name) defines svm_page_<name>() (test),
@@ -158,6 +161,7 @@ SVM_PAGEFLAG(swapcache)
 SVM_PAGEFLAG(writeback)
 SVM_PAGEFLAG(private)
 SVM_PAGEFLAG(readahead)
+SVM_PAGEFLAG(unevictable)
 
 /**
  * svm_page_zonenum() - zone type of a shadow page

@@ -4,8 +4,8 @@
  * and direct reclaim (the book, chapter 10; 2.6's mm/vmscan.c and
  * mm/swap.c). See Documentation/reclaim.rst.
  *
- * Each shadow node has an active and an inactive list (2.6.28's per-node
- * lists; the book's 2.4 kernel had one global pair).
+ * Each shadow node has an active, an inactive and an unevictable list
+ * (2.6.28's per-node lists; the book's 2.4 kernel had one global pair).
  * Pages of objects and of the swap cache are on them; the lists hold no
  * reference, taking a page off them to reclaim it (isolating) does.
  */
@@ -23,6 +23,7 @@
 struct dentry;
 struct seq_file;
 struct svm_instance;
+struct svm_address_space;
 struct svm_page;
 struct svm_zone;
 struct task_struct;
@@ -34,11 +35,14 @@ struct task_struct;
  * enum svm_lru_list - the LRU lists of a node
  * @SVM_LRU_INACTIVE: candidates for eviction, newest first
  * @SVM_LRU_ACTIVE: the working set
+ * @SVM_LRU_UNEVICTABLE: pages of locked mappings, which reclaim leaves
+ *                       alone until they are unlocked (2.6.28)
  * @SVM_NR_LRU_LISTS: number of lists
  */
 enum svm_lru_list {
 	SVM_LRU_INACTIVE,
 	SVM_LRU_ACTIVE,
+	SVM_LRU_UNEVICTABLE,
 	SVM_NR_LRU_LISTS,
 };
 
@@ -55,6 +59,8 @@ enum svm_lru_list {
  * @SVM_PGDEACTIVATE: pages moved to the inactive list
  * @SVM_PGSWAPOUT_DROP: clean pages freed without I/O thanks to a valid
  *                      swap copy or because they were never written
+ * @SVM_UNEVICTABLE_CULLED: pages reclaim found locked and set aside
+ * @SVM_UNEVICTABLE_RESCUED: pages back on the LRU after their unlock
  * @SVM_NR_RECLAIM_EVENTS: number of counters
  */
 enum svm_reclaim_event {
@@ -68,6 +74,8 @@ enum svm_reclaim_event {
 	SVM_PGACTIVATE,
 	SVM_PGDEACTIVATE,
 	SVM_PGSWAPOUT_DROP,
+	SVM_UNEVICTABLE_CULLED,
+	SVM_UNEVICTABLE_RESCUED,
 	SVM_NR_RECLAIM_EVENTS,
 };
 
@@ -129,6 +137,8 @@ void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page);
 void svm_lru_del(struct svm_instance *svm, struct svm_page *page);
 bool svm_isolate_lru_page(struct svm_instance *svm, struct svm_page *page);
 void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page);
+void svm_rescue_unevictable(struct svm_instance *svm,
+			    struct svm_address_space *as);
 unsigned long svm_lru_pages(struct svm_instance *svm, enum svm_lru_list lru);
 
 void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone);

@@ -521,4 +521,60 @@ TEST_F_TIMEOUT(alone, generic_client, TIMEOUT)
 	EXPECT_EQ(0, svm_unload());
 }
 
+/*
+ * Pages of a MAP_LOCKED mapping are never evicted while it lives: reclaim
+ * moves them to the unevictable list; after munmap they go back to the
+ * LRU and can be swapped like any other.
+ */
+TEST_F_TIMEOUT(alone, locked_mapping, TIMEOUT)
+{
+	unsigned long long lsize = (MEM_MB << 20) / 4, size = 4ULL * MEM_MB << 20;
+	uint64_t lpages = lsize / PAGE, pages = size / PAGE;
+	struct shadowvm_object_stats st;
+	char params[128], *lmap, *map;
+	int lfd, fd;
+
+	snprintf(params, sizeof(params),
+		 "mem=%dM swapdev=/dev/vda swapdev_format=1", MEM_MB);
+	ASSERT_EQ(0, svm_load(params));
+	lfd = svm_object_open(O_RDWR, 1, lsize);
+	ASSERT_GE(lfd, 0);
+	lmap = mmap(NULL, lsize, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_LOCKED, lfd, 0);
+	ASSERT_NE(MAP_FAILED, lmap);
+	fill(lmap, 0, lpages, 9, 1);
+
+	/* Pressure: another object 4x shadow memory, written twice. */
+	fd = svm_object_open(O_RDWR, 1, size);
+	ASSERT_GE(fd, 0);
+	map = map_object(fd, size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 10, 1);
+	fill(map, 0, pages, 10, 2);
+	ASSERT_EQ(0, ioctl(lfd, SHADOWVM_IOC_GET_STATS, &st));
+	EXPECT_EQ(0, st.swapped_pages);
+	EXPECT_EQ(lpages, st.resident_pages);
+	EXPECT_GT(svm_vmstat("unevictable_pgs_culled"), 0);
+	EXPECT_GT(svm_vmstat("nr_unevictable"), 0);
+	EXPECT_LE(svm_vmstat("nr_unevictable"), lpages);
+	EXPECT_EQ(0, verify(lmap, 0, lpages, 9, 1, 0));
+
+	/* Unlocked by munmap: back on the LRU, evicted under pressure. */
+	munmap(lmap, lsize);
+	EXPECT_EQ(0, svm_vmstat("nr_unevictable"));
+	EXPECT_GT(svm_vmstat("unevictable_pgs_rescued"), 0);
+	fill(map, 0, pages, 10, 3);
+	ASSERT_EQ(0, ioctl(lfd, SHADOWVM_IOC_GET_STATS, &st));
+	EXPECT_GT(st.swapped_pages, 0);
+	lmap = map_object(lfd, lsize);
+	ASSERT_NE(NULL, lmap);
+	EXPECT_EQ(0, verify(lmap, 0, lpages, 9, 1, 1));
+	EXPECT_EQ(0, verify(map, 0, pages, 10, 3, 0));
+	munmap(lmap, lsize);
+	munmap(map, size);
+	close(lfd);
+	close(fd);
+	EXPECT_EQ(0, svm_unload());
+}
+
 TEST_HARNESS_MAIN
