@@ -393,6 +393,9 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 		return NULL;
 	}
 	if (!svm_page_uptodate(page)) {
+		/* The read failed: drop the page so that the next try reads. */
+		if (svm_delete_from_swap_cache(svm, page, 2))
+			svm_lru_del(svm, page);
 		svm_unlock_page(page);
 		svm_put_page(svm, page);
 		return ERR_PTR(-EIO);
@@ -449,8 +452,10 @@ struct svm_page *svm_read_cache_page(struct svm_address_space *as, u32 index)
 
 	for (;;) {
 		page = svm_find_get_page(as, index);
-		if (page)
+		if (page) {
+			svm_mark_page_accessed(as->svm, page);
 			return page;
+		}
 		entry = xa_load(&as->i_pages, index);
 		if (!xa_is_value(entry))
 			return NULL;
@@ -766,9 +771,11 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
  * A page of an object that has a valid copy on swap leaves its swap
  * entry behind in the object; one that was never written (never dirty,
  * never swapped) leaves a hole, which reads as zeros again. Then the page
- * leaves the swap cache. Each step checks, under the lock lookups take,
- * that nobody but the caches and the caller holds the page (2.6's
- * remove_mapping()), so a page a fault just found is never taken away.
+ * leaves the swap cache. Each step checks that nobody but the caches and
+ * the caller holds the page (2.6's remove_mapping()): for the swap cache
+ * under the lock its lookups take, for the page cache, whose lookups take
+ * no lock, by freezing the count at 0 while the page leaves the tree. A
+ * page a fault just found is never taken away.
  *
  * Return: true when the page is in no cache any more: the caller's
  * reference is the last. False when it is still in use; it may then
@@ -790,15 +797,26 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 
 		entry = swapped ? xa_mk_value(page->private) : NULL;
 		xa_lock(&as->i_pages);
-		if (svm_page_count(page) != expected || page_mapped(real) ||
-		    xa_load(&as->i_pages, index) != page) {
+		/*
+		 * Freeze the count at 0 (2.6.27's page_freeze_refs()): a
+		 * lockless lookup that found the page in the tree cannot take
+		 * a reference until it is out, so it never maps it after.
+		 */
+		if (xa_load(&as->i_pages, index) != page ||
+		    atomic_cmpxchg(&page->_refcount, expected, 0) != expected) {
+			xa_unlock(&as->i_pages);
+			return false;
+		}
+		if (page_mapped(real)) {
+			atomic_set_release(&page->_refcount, expected);
 			xa_unlock(&as->i_pages);
 			return false;
 		}
 		__xa_store(&as->i_pages, index, entry, 0);
 		page->mapping = NULL;
+		/* Unfrozen without the cache's reference. */
+		atomic_set_release(&page->_refcount, expected - 1);
 		xa_unlock(&as->i_pages);
-		atomic_dec(&page->_refcount);
 		if (swapped)
 			atomic_long_inc(&as->nrswapped);
 		atomic_long_dec(&as->nrpages);

@@ -604,7 +604,7 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	if (!pages[f]) {
 		page = svm_find_or_create_page(&obj->as, vmf->pgoff, &created);
 		if (IS_ERR(page)) {
-			/* No reclaim yet: out of shadow memory is SIGBUS. */
+			/* Reclaim failed too: SIGBUS, never the OOM killer. */
 			svm_count_vm_event(svm, SVM_PGFAULT_NOMEM);
 			ret = VM_FAULT_SIGBUS;
 			goto put;

@@ -117,6 +117,7 @@ static void svm_swap_write_end_io(struct bio *bio)
 	/* Faults and truncation waiting on the page may go on now. */
 	svm_clear_page_writeback(sb->page);
 	svm_unlock_page(sb->page);
+	atomic_inc(&si->nr_written);
 	if (llist_add(&sb->node, &si->written))
 		queue_work(system_unbound_wq, &si->reap_work);
 	atomic_dec(&si->writes_inflight);
@@ -206,6 +207,7 @@ struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 	struct svm_page *page = sb->page;
 
 	*error = sb->error;
+	atomic_dec(&si->nr_written);
 	svm_bounce_unmap(&si->bounce, page, sb->io_page, SVM_IO_WRITE,
 			 sb->error);
 	if (sb->error) {
@@ -267,7 +269,7 @@ static void svm_swap_read_end_io(struct bio *bio)
  *
  * Context: process context; may sleep.
  * Return: 0, or -ENOMEM when a bounce page cannot be had (the page is
- * then unlocked and not up to date).
+ * then still locked and not up to date).
  */
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page)
 {
@@ -276,10 +278,8 @@ int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page)
 	struct svm_swap_bio *sb;
 
 	io_page = svm_bounce_map(&si->bounce, page, SVM_IO_READ, SVM_GFP_NOIO);
-	if (!io_page) {
-		svm_unlock_page(page);
+	if (!io_page)
 		return -ENOMEM;
-	}
 	sb = svm_swap_bio_alloc(si, page, io_page, REQ_OP_READ | REQ_SWAP);
 	sb->bio.bi_end_io = svm_swap_read_end_io;
 	atomic_long_inc(&si->pswpin);

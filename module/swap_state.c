@@ -157,13 +157,15 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 		if (err != -EEXIST)
 			return NULL;
 	}
-	svm_lru_cache_add(svm, page);
 	*new = true;
 	if (svm_swap_readpage(svm, page)) {
-		/* Leave it to reclaim: not up to date, it is never used. */
+		/* Not read: out of the cache, so that a later fault retries. */
+		svm_delete_from_swap_cache(svm, page, 0);
+		svm_unlock_page(page);
 		svm_put_page(svm, page);
 		return NULL;
 	}
+	svm_lru_cache_add(svm, page);
 	return page;
 }
 
@@ -195,8 +197,9 @@ static unsigned long svm_swap_ra_window(struct svm_swap_info *si)
  * @major: set when I/O had to be started for @entry (a major fault)
  *
  * Reads the aligned block of slots around @entry (2.6's
- * valid_swaphandles()), of the size svm_swap_ra_window() chooses, skipping free and bad slots and slots already
- * cached, in one plug so that the block layer merges them. Read-ahead
+ * valid_swaphandles()), of the size svm_swap_ra_window() chooses, in one
+ * plug so that the block layer merges them; free and bad slots are
+ * skipped, slots already cached are left as they are. Read-ahead
  * pages wait in the swap cache, on the inactive list, with
  * SVM_PG_readahead until a fault claims them (a read-ahead hit).
  *

@@ -410,8 +410,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_swapon);
  * @svm: the instance; no object may hold a swap entry any more
  *
  * Waits for writes in flight, frees the pages left in the swap cache
- * (written, or read ahead and never claimed), then checks that every slot came back: one still in use is a leak and
- * is reported.
+ * (written, or read ahead and never claimed), then checks that every
+ * slot came back: one still in use is a leak and is reported.
  *
  * Context: process context; may sleep.
  */
@@ -422,6 +422,8 @@ void svm_swapoff(struct svm_instance *svm)
 	if (!si)
 		return;
 	wait_event(si->written_wait, !atomic_read(&si->writes_inflight));
+	/* Completions run with preemption off: let the last one return. */
+	synchronize_rcu();
 	flush_work(&si->reap_work);
 	svm_reap_written(svm, false);
 	svm_swap_cache_drain(svm);
@@ -473,7 +475,7 @@ int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "io_errors %ld\n", atomic_long_read(&si->io_errors));
 	seq_printf(m, "writes_inflight %d\n",
 		   atomic_read(&si->writes_inflight));
-	seq_printf(m, "written_unreaped %d\n", !llist_empty(&si->written));
+	seq_printf(m, "written_unreaped %d\n", atomic_read(&si->nr_written));
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapinfo_show);

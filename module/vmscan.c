@@ -730,7 +730,7 @@ static unsigned long svm_balance_node(struct svm_node_reclaim *nr)
 			if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 				break;
 		}
-		WRITE_ONCE(nr->kswapd_priority, sc.priority);
+		WRITE_ONCE(nr->kswapd_priority, max(sc.priority, 0));
 		/* Writes just submitted free their pages when they complete. */
 		sc.nr_reclaimed += svm_reap_written(svm, !sc.nr_reclaimed);
 		total += sc.nr_reclaimed;
@@ -788,9 +788,10 @@ void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone)
 	if (!svm->reclaim || READ_ONCE(zone->free_pages) >= zone->pages_low)
 		return;
 	nr = svm->reclaim->node[zone->zone_pgdat->node_id];
-	if (!nr || !nr->kswapd || READ_ONCE(nr->kswapd_wake))
+	if (!nr || !nr->kswapd || READ_ONCE(nr->kswapd_wake) ||
+	    xchg(&nr->kswapd_wake, true))
 		return;
-	WRITE_ONCE(nr->kswapd_wake, true);
+	WRITE_ONCE(nr->kswapd_wakeups, nr->kswapd_wakeups + 1);
 	svm_reclaim_count(svm, SVM_KSWAPD_WAKE, 1);
 	wake_up_interruptible(&nr->kswapd_wait);
 }
@@ -979,7 +980,7 @@ static int kswapd_show(struct seq_file *m, void *unused)
 			   !nr->kswapd ? "none" :
 			   READ_ONCE(nr->kswapd_running) ? "running" :
 			   "sleeping",
-			   svm_reclaim_event(svm, SVM_KSWAPD_WAKE),
+			   READ_ONCE(nr->kswapd_wakeups),
 			   READ_ONCE(nr->kswapd_runs),
 			   READ_ONCE(nr->kswapd_reclaimed),
 			   READ_ONCE(nr->kswapd_priority));

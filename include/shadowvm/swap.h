@@ -120,6 +120,7 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @bioset: bios with a struct svm_swap_bio in front; its reserve keeps
  *          swap-out going when the kernel is short of memory
  * @written: completed writes whose pages reclaim has not looked at again
+ * @nr_written: entries on @written
  * @writes_inflight: writes submitted and not completed
  * @written_wait: woken at each completed write
  * @reap_work: frees written pages soon after their writes complete, when
@@ -158,6 +159,7 @@ struct svm_swap_info {
 	struct svm_bounce_dev bounce;
 	struct bio_set bioset;
 	struct llist_head written;
+	atomic_t nr_written;
 	atomic_t writes_inflight;
 	wait_queue_head_t written_wait;
 	struct work_struct reap_work;

@@ -5,7 +5,8 @@
  * mm/swap.c). See Documentation/reclaim.rst.
  *
  * Each shadow node has an active, an inactive and an unevictable list
- * (2.6.28's per-node lists; the book's 2.4 kernel had one global pair).
+ * (per node as Linux since 4.8; per zone in 2.6, where 2.6.28 added the
+ * unevictable list; the book's 2.4 kernel had one global pair).
  * Pages of objects and of the swap cache are on them; the lists hold no
  * reference, taking a page off them to reclaim it (isolating) does.
  */
@@ -102,7 +103,9 @@ struct svm_lruvec {
  * @kswapd_running: kswapd is balancing the node now
  * @kswapd_runs: balancing runs
  * @kswapd_reclaimed: pages kswapd freed, in all
- * @kswapd_priority: the lowest priority the last run reached
+ * @kswapd_wakeups: times it was woken
+ * @kswapd_priority: the priority the last round of the last run ended at
+ *                   (0 when it had to scan everything)
  */
 struct svm_node_reclaim {
 	struct svm_instance *svm;
@@ -114,6 +117,7 @@ struct svm_node_reclaim {
 	bool kswapd_running;
 	unsigned long kswapd_runs;
 	unsigned long kswapd_reclaimed;
+	unsigned long kswapd_wakeups;
 	int kswapd_priority;
 };
 

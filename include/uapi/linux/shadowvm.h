@@ -52,9 +52,10 @@ struct shadowvm_info {
  * @size: object size in bytes
  * @resident_pages: pages of the object in the shadow page cache
  * @dirty_pages: resident pages written through a mapping
- * @swapped_pages: pages of the object in shadow swap (0 until swap exists)
+ * @swapped_pages: pages of the object that live on the swap device only
  * @minor_faults: faults that found their page in the page cache
- * @major_faults: faults that had to allocate (later: read) their page
+ * @major_faults: faults that had to allocate their page or read it from
+ *                swap
  * @write_faults: first writes to a mapped clean page (page_mkwrite)
  * @sigbus_faults: faults answered with SIGBUS (beyond size, no memory)
  * @flags: SHADOWVM_OBJ_* flags
