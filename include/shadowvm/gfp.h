@@ -49,7 +49,7 @@ typedef unsigned int __bitwise svm_gfp_t;
 #define SVM_GFP_HIGH		((__force svm_gfp_t)___SVM_GFP_HIGH)
 /* Do not log a failure. */
 #define SVM_GFP_NOWARN		((__force svm_gfp_t)___SVM_GFP_NOWARN)
-/* Fail at once: no draining of per-CPU lists (later: no reclaim). */
+/* Fail at once: no draining of per-CPU lists, no direct reclaim. */
 #define SVM_GFP_NORETRY		((__force svm_gfp_t)___SVM_GFP_NORETRY)
 /* Return zeroed pages. */
 #define SVM_GFP_ZERO		((__force svm_gfp_t)___SVM_GFP_ZERO)

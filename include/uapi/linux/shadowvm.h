@@ -51,12 +51,12 @@ struct shadowvm_info {
  * struct shadowvm_object_stats - what SHADOWVM_IOC_GET_STATS returns
  * @size: object size in bytes
  * @resident_pages: pages of the object in the shadow page cache
- * @dirty_pages: resident pages written through a mapping
+ * @dirty_pages: resident pages known to be dirty (see Documentation/uapi.rst)
  * @swapped_pages: pages of the object that live on the swap device only
  * @minor_faults: faults that found their page in the page cache
  * @major_faults: faults that had to allocate their page or read it from
  *                swap
- * @write_faults: first writes to a mapped clean page (page_mkwrite)
+ * @write_faults: page_mkwrite calls (write_notify=1 mappings only)
  * @sigbus_faults: faults answered with SIGBUS (beyond size, no memory)
  * @flags: SHADOWVM_OBJ_* flags
  * @__reserved: zero; room for later fields
