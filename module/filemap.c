@@ -807,7 +807,13 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 			xa_unlock(&as->i_pages);
 			return false;
 		}
-		if (page_mapped(real)) {
+		/*
+		 * Unmapped is not enough: a process exiting or unmapping
+		 * drops its PTEs first and its references on the real page
+		 * only when its mmu_gather finishes. Only the reference
+		 * shadowvm took at reservation may be left.
+		 */
+		if (page_mapped(real) || page_ref_count(real) != 1) {
 			atomic_set_release(&page->_refcount, expected);
 			xa_unlock(&as->i_pages);
 			return false;

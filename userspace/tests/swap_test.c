@@ -101,6 +101,23 @@ static long long swapinfo(const char *key)
 	return spaced_value(buf, key);
 }
 
+/*
+ * Reclaim finishes asynchronously: completed writes are reaped by a work
+ * item, and a swap-cache page reclaim had isolated when its object went
+ * away is freed when reclaim puts it down. Wait (2 s at most) for slots
+ * and the swap cache to drain before checking them.
+ */
+static void settle(void)
+{
+	int i;
+
+	for (i = 0; i < 100 && (swapinfo("writes_inflight") ||
+				swapinfo("written_unreaped") ||
+				swapinfo("slots_inuse") ||
+				swapinfo("swap_cache_pages")); i++)
+		usleep(20000);
+}
+
 /* Shadow pages allocated and not freed, counted from the vmstat totals. */
 static long long outstanding(void)
 {
@@ -128,12 +145,7 @@ FIXTURE_SETUP(swap)
 
 FIXTURE_TEARDOWN(swap)
 {
-	int i;
-
-	/* Written pages are freed just after their writes complete. */
-	for (i = 0; i < 100 && (swapinfo("writes_inflight") ||
-				swapinfo("written_unreaped")); i++)
-		usleep(20000);
+	settle();
 	/* Every object is closed: no slot, no page may be left behind. */
 	EXPECT_EQ(0, swapinfo("slots_inuse"));
 	EXPECT_EQ(0, swapinfo("swap_cache_pages"));
@@ -357,6 +369,7 @@ TEST_F_TIMEOUT(swap, truncate_frees_slots, TIMEOUT)
 	munmap(map, self->size);
 	EXPECT_GT(swapinfo("slots_inuse"), pages / 2);
 	ASSERT_EQ(0, ioctl(fd, SHADOWVM_IOC_SET_SIZE, &zero));
+	settle();
 	EXPECT_EQ(0, swapinfo("slots_inuse"));
 	EXPECT_EQ(0, swapinfo("swap_cache_pages"));
 	close(fd);
@@ -414,6 +427,7 @@ TEST_F_TIMEOUT(alone, lowmem_only_bounces, TIMEOUT)
 	EXPECT_GT(svm_vmstat("pswpout"), 0);
 	munmap(map, size);
 	close(fd);
+	settle();
 	EXPECT_EQ(0, swapinfo("slots_inuse"));
 	EXPECT_EQ(0, svm_unload());
 }
