@@ -296,6 +296,17 @@ unsigned int svm_find_get_pages(struct svm_address_space *as, u32 start,
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_find_get_pages);
 
+/* Nothing at all at @index: no page and no swap entry (a hint). */
+static bool svm_page_cache_hole(struct svm_address_space *as, u32 index)
+{
+	void *entry;
+
+	rcu_read_lock();
+	entry = xa_load(&as->i_pages, index);
+	rcu_read_unlock();
+	return !entry;
+}
+
 /**
  * svm_page_cache_contains() - is there a page in memory at @index?
  * @as: the address space
@@ -559,8 +570,9 @@ static void svm_unprepare_page(struct svm_instance *svm, struct svm_page *page)
  *
  * Allocation ahead of a fault (Documentation/fault.rst): the pages are
  * clean and zero, so reclaim drops them again without I/O. Best effort:
- * the first failed allocation ends it, and the allocation neither retries
- * nor reclaims (a caller that needs one page must fall back to
+ * nothing is allocated unless a zone has @nr pages to spare above its
+ * high watermark (svm_zonelist_has_room()), the first failed allocation
+ * ends it, and the allocation neither retries nor reclaims (a caller that needs one page must fall back to
  * svm_find_or_create_page()). Indexes holding a swap entry are left alone.
  *
  * Batched: the pages are allocated and zeroed first, then go into the
@@ -584,8 +596,12 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 	unsigned int i, n;
 
 	nr = min_t(unsigned int, nr, BITS_PER_LONG);
+	/* Speculative: never at the price of reclaiming somebody's page. */
+	if (!svm_zonelist_has_room(svm, SVM_GFP_HIGHUSER_MOVABLE, nr))
+		return 0;
 	for (i = 0; i < nr; i++) {
-		if (pages[i])
+		/* Taken, or swapped out: that page comes back from swap. */
+		if (pages[i] || !svm_page_cache_hole(as, start + i))
 			continue;
 		page = svm_alloc_page(svm, SVM_GFP_HIGHUSER_MOVABLE |
 					   SVM_GFP_NOWARN | SVM_GFP_NORETRY);

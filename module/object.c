@@ -765,8 +765,10 @@ int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	 * MIXEDMAP: vm_insert_page() of normal pages from .fault. IO: no
 	 * get_user_pages() (O_DIRECT, vmsplice, ptrace peeks), so nothing
 	 * but the page tables holds a real page when truncation frees it.
+	 * DONTEXPAND: mremap() may move or shrink a mapping but not grow
+	 * it (EFAULT), so no half-grown mapping is ever left behind.
 	 */
-	vm_flags_set(vma, VM_MIXEDMAP | VM_IO | VM_DONTDUMP);
+	vm_flags_set(vma, VM_MIXEDMAP | VM_IO | VM_DONTDUMP | VM_DONTEXPAND);
 	/* mmap_region() derives vm_page_prot from the ops chosen here. */
 	vma->vm_ops = READ_ONCE(sf->svm->objects->write_notify) ?
 		      &svm_vm_ops_write_notify : &svm_vm_ops;

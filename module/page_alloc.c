@@ -486,6 +486,35 @@ struct svm_zone *svm_preferred_zone(struct svm_instance *svm, int nid,
 EXPORT_SYMBOL_IF_KUNIT(svm_preferred_zone);
 
 /**
+ * svm_zonelist_has_room() - could @nr pages be had without any reclaim?
+ * @svm: the instance
+ * @gfp: the flags the pages would be asked with
+ * @nr: how many
+ *
+ * True when a zone of @gfp's zonelist on this CPU's node has @nr free
+ * pages above its high watermark: taking them wakes nobody. Speculative
+ * allocations (pages allocated ahead of a fault) ask this first, so that
+ * they never make reclaim evict pages somebody uses.
+ *
+ * Return: true when there is room.
+ */
+bool svm_zonelist_has_room(struct svm_instance *svm, svm_gfp_t gfp,
+			   unsigned long nr)
+{
+	struct svm_zone *preferred = svm_preferred_zone(svm, NUMA_NO_NODE, gfp);
+	struct svm_zone **z;
+
+	if (!preferred)
+		return false;
+	for (z = preferred->zone_pgdat->node_zonelists[svm_gfp_zone(gfp)].zones;
+	     *z; z++)
+		if (READ_ONCE((*z)->free_pages) > (*z)->pages_high + nr)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_zonelist_has_room);
+
+/**
  * svm_alloc_pages_node() - allocate 2^@order shadow pages
  * @svm: the instance
  * @nid: preferred node, or NUMA_NO_NODE for this CPU's

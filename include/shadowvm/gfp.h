@@ -93,6 +93,8 @@ unsigned long svm_get_free_pages(struct svm_instance *svm, svm_gfp_t gfp,
 unsigned long svm_get_zeroed_page(struct svm_instance *svm, svm_gfp_t gfp);
 void *svm_page_address(struct svm_instance *svm, struct svm_page *page);
 void svm_drain_all_pages(struct svm_instance *svm);
+bool svm_zonelist_has_room(struct svm_instance *svm, svm_gfp_t gfp,
+			   unsigned long nr);
 
 #define svm_alloc_page(svm, gfp)	svm_alloc_pages(svm, gfp, 0)
 #define svm_get_free_page(svm, gfp)	svm_get_free_pages(svm, gfp, 0)

@@ -478,6 +478,46 @@ TEST_F(mm, partial_munmap)
 	munmap(a + 6 * PG, 2 * PG);
 }
 
+/*
+ * mremap(): moving and shrinking work as for a file mapping; growing is
+ * refused with EFAULT (VM_DONTEXPAND) and leaves the mapping as it was.
+ * The moved VMA gets its own struct svm_vma through .open.
+ */
+TEST_F(mm, mremap)
+{
+	unsigned char *a, *b, *c, *hole;
+
+	self->fd = svm_object_open(O_RDWR, 1, 8 * PG);
+	ASSERT_GE(self->fd, 0);
+	a = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	fill(a, 4);
+	EXPECT_EQ(MAP_FAILED, mremap(a, 4 * PG, 8 * PG, MREMAP_MAYMOVE));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, check(a, 4));
+	/* Move to a fixed place inside a reserved hole. */
+	hole = mmap(NULL, 16 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	b = mremap(a, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   hole + 8 * PG);
+	ASSERT_EQ(hole + 8 * PG, b);
+	EXPECT_EQ(0, check(b, 4));
+	EXPECT_EQ(SIGSEGV, access_signal(a, 0));
+	/* Still the object's pages: a write shows through a new mapping. */
+	b[PG] = 0x5a;
+	c = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, c);
+	EXPECT_EQ(0x5a, c[PG]);
+	munmap(c, 4 * PG);
+	/* Shrink in place. */
+	c = mremap(b, 4 * PG, 2 * PG, 0);
+	ASSERT_EQ(b, c);
+	EXPECT_EQ(SIGSEGV, access_signal(b + 3 * PG, 0));
+	munmap(hole, 16 * PG);
+}
+
 /* MADV_DONTNEED drops the PTEs; the data comes back by minor faults. */
 TEST_F(mm, madv_dontneed)
 {
