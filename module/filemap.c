@@ -296,15 +296,15 @@ unsigned int svm_find_get_pages(struct svm_address_space *as, u32 start,
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_find_get_pages);
 
-/* Nothing at all at @index: no page and no swap entry (a hint). */
-static bool svm_page_cache_hole(struct svm_address_space *as, u32 index)
+/* What @index holds, a page, a swap entry or NULL; a hint (no reference). */
+static void *svm_page_cache_peek(struct svm_address_space *as, u32 index)
 {
 	void *entry;
 
 	rcu_read_lock();
 	entry = xa_load(&as->i_pages, index);
 	rcu_read_unlock();
-	return !entry;
+	return entry;
 }
 
 /**
@@ -318,11 +318,8 @@ static bool svm_page_cache_hole(struct svm_address_space *as, u32 index)
  */
 bool svm_page_cache_contains(struct svm_address_space *as, u32 index)
 {
-	void *entry;
+	void *entry = svm_page_cache_peek(as, index);
 
-	rcu_read_lock();
-	entry = xa_load(&as->i_pages, index);
-	rcu_read_unlock();
 	return entry && !xa_is_value(entry);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_page_cache_contains);
@@ -601,7 +598,7 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 		return 0;
 	for (i = 0; i < nr; i++) {
 		/* Taken, or swapped out: that page comes back from swap. */
-		if (pages[i] || !svm_page_cache_hole(as, start + i))
+		if (pages[i] || svm_page_cache_peek(as, start + i))
 			continue;
 		page = svm_alloc_page(svm, SVM_GFP_HIGHUSER_MOVABLE |
 					   SVM_GFP_NOWARN | SVM_GFP_NORETRY);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/shadowvm.h>
@@ -289,4 +290,25 @@ double svm_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int access_signal(unsigned char *addr, int write)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (write)
+			__atomic_store_n(addr, 1, __ATOMIC_RELAXED);
+		else
+			(void)__atomic_load_n(addr, __ATOMIC_RELAXED);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }

@@ -83,4 +83,11 @@ double svm_now(void);
 /* Free memory after an unload must be within this of the baseline. */
 #define SVM_MEMFREE_TOLERANCE_KB (2 * 1024)
 
+/*
+ * Runs one access in a child: reads (or writes when @write) the byte at
+ * @addr. Returns the signal that killed the child, 0 when it survived,
+ * -1 when the child could not be run.
+ */
+int access_signal(unsigned char *addr, int write);
+
 #endif

@@ -61,31 +61,6 @@ static unsigned long check(const unsigned char *p, unsigned long pages)
 }
 
 /*
- * Runs one access in a child: reads (or writes when @write) the byte at
- * @addr. Returns the signal that killed the child, 0 when it survived.
- */
-static int access_signal(unsigned char *addr, int write)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (write)
-			__atomic_store_n(addr, 1, __ATOMIC_RELAXED);
-		else
-			(void)__atomic_load_n(addr, __ATOMIC_RELAXED);
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return WTERMSIG(status);
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
-}
-
-/*
  * Maps @pages pages of @fd from offset 0 at an address aligned to 128 KiB,
  * so that the fault-around windows (aligned in the address space, at most
  * 32 pages) start at object indexes that are multiples of their size.

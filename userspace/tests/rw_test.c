@@ -102,28 +102,6 @@ static int set_size(int fd, unsigned long long size)
 	return ioctl(fd, SHADOWVM_IOC_SET_SIZE, &size);
 }
 
-/* The signal a child dies of when touching @addr (0: none). */
-static int access_signal(unsigned char *addr, int write)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (write)
-			__atomic_store_n(addr, 1, __ATOMIC_RELAXED);
-		else
-			(void)__atomic_load_n(addr, __ATOMIC_RELAXED);
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return WTERMSIG(status);
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
-}
-
 FIXTURE(rw) {
 	int fd;
 };
