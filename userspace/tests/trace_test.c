@@ -72,4 +72,43 @@ TEST_F(trace, order3)
 	EXPECT_EQ(0, svm_trace_count("svm_page_alloc:", "order=0"));
 }
 
+/*
+ * Reclaim and swap, traced: dd writes 8 MiB into the default object of a
+ * 2 MiB instance with swap, then reads it back. Every page written to or
+ * read from swap has its event, exactly as vmstat counts them; kswapd's
+ * wake-ups and the passes over the lists show up too.
+ */
+#define SWAP_EVENTS "-e shadowvm:svm_swap_out -e shadowvm:svm_swap_in -e shadowvm:svm_swap_readahead -e shadowvm:svm_kswapd_wake -e shadowvm:svm_shrink_node"
+#define SWAP_WORKLOAD "dd if=/dev/zero of=/dev/shadowvm bs=64k count=128 && dd if=/dev/shadowvm of=/dev/null bs=64k count=128"
+
+TEST(reclaim_and_swap)
+{
+	long long out0, in0, wake0;
+
+	ASSERT_FALSE(svm_loaded());
+	ASSERT_EQ(0, svm_load("mem=2M swapdev=/dev/vda swapdev_format=1"));
+	unlink(SVM_TRACE_DAT);
+	unlink(SVM_TRACE_REPORT);
+	out0 = svm_vmstat("pswpout");
+	in0 = svm_vmstat("pswpin");
+	wake0 = svm_vmstat("kswapd_wake");
+	ASSERT_EQ(0, svm_trace_run(SWAP_EVENTS, SWAP_WORKLOAD));
+	EXPECT_GT(svm_vmstat("pswpout") - out0, 1024);
+	EXPECT_EQ(svm_vmstat("pswpout") - out0,
+		  svm_trace_count("svm_swap_out:", "shadowvm pfn="));
+	EXPECT_GT(svm_vmstat("pswpin") - in0, 1024);
+	EXPECT_EQ(svm_vmstat("pswpin") - in0,
+		  svm_trace_count("svm_swap_in:", "shadowvm pfn="));
+	/* Read-ahead pages are reads too: part of pswpin, each traced. */
+	EXPECT_GT(svm_trace_count("svm_swap_readahead:", NULL), 0);
+	EXPECT_LT(svm_trace_count("svm_swap_readahead:", NULL),
+		  svm_vmstat("pswpin") - in0);
+	/* A wake-up asked for last may be served after tracing stopped. */
+	EXPECT_GT(svm_trace_count("svm_kswapd_wake:", NULL), 0);
+	EXPECT_LE(svm_trace_count("svm_kswapd_wake:", NULL),
+		  svm_vmstat("kswapd_wake") - wake0);
+	EXPECT_GT(svm_trace_count("svm_shrink_node:", "priority="), 0);
+	EXPECT_EQ(0, svm_unload());
+}
+
 TEST_HARNESS_MAIN
