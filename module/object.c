@@ -31,6 +31,7 @@
 #include <shadowvm/highmem.h>
 #include <shadowvm/object.h>
 #include <shadowvm/page.h>
+#include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
 
 /* "SVMO": magic of the pseudo filesystem holding the objects' inodes. */
@@ -595,6 +596,9 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	nr = min((wend - wstart) >> PAGE_SHIFT, size - vmf->pgoff + f);
 
 	svm_find_get_pages(&obj->as, vmf->pgoff - f, nr, pages);
+	/* A minor fault is a use: reclaim's soft reference bit. */
+	if (pages[f])
+		svm_mark_page_accessed(svm, pages[f]);
 	/* A first touch following another allocates the whole window. */
 	if (!pages[f] && nr > 1 && svm_fault_sequential(obj, vmf, pages, f)) {
 		ahead = svm_create_pages(&obj->as, vmf->pgoff - f, nr, pages);
