@@ -66,6 +66,29 @@ static bool holds(struct svm_instance *svm, struct svm_page *page, u32 seed)
 	return ok;
 }
 
+/*
+ * Pages 0..@n-1 of @as: every page whose index is not a multiple of
+ * @clean_every gets the pattern of its index and is marked dirty.
+ */
+static void populate(struct kunit *test, struct svm_address_space *as,
+		     u32 n, u32 clean_every)
+{
+	struct svm_instance *svm = as->svm;
+	struct svm_page *page;
+	bool created;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		page = svm_find_or_create_page(as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		if (i % clean_every) {
+			fill(svm, page, i);
+			svm_mark_page_dirty(as, page);
+		}
+		svm_put_page(svm, page);
+	}
+}
+
 /* Entries keep their type and offset; 0 is never a valid slot. */
 static void svm_swp_entry_test(struct kunit *test)
 {
@@ -219,17 +242,10 @@ static void svm_reclaim_clean_test(struct kunit *test)
 	struct svm_address_space as;
 	struct svm_page *page;
 	unsigned long freed;
-	bool created;
 	u32 i;
 
 	svm_address_space_init(&as, svm, 2);
-	for (i = 0; i < 32; i++) {
-		page = svm_find_or_create_page(&as, i, &created);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
-		if (i % 2)
-			svm_mark_page_dirty(&as, page);
-		svm_put_page(svm, page);
-	}
+	populate(test, &as, 32, 2);
 	freed = svm_shrink_all_memory(svm, 64);
 	KUNIT_EXPECT_EQ(test, freed, 16);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 16);
@@ -259,15 +275,7 @@ static void svm_reclaim_swap_test(struct kunit *test)
 	u32 i;
 
 	svm_address_space_init(&as, svm, 3);
-	for (i = 0; i < 32; i++) {
-		page = svm_find_or_create_page(&as, i, &created);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
-		if (i % 4) {
-			fill(svm, page, i);
-			svm_mark_page_dirty(&as, page);
-		}
-		svm_put_page(svm, page);
-	}
+	populate(test, &as, 32, 4);
 	slots = svm_nr_swap_pages(svm);
 	KUNIT_EXPECT_EQ(test, svm_shrink_all_memory(svm, 64), 32);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 0);

@@ -118,6 +118,16 @@ static void settle(void)
 		usleep(20000);
 }
 
+/* Load shadowvm with MEM_MB of memory, /dev/vda freshly formatted as swap. */
+static int load_with_swap(const char *extra)
+{
+	char params[160];
+
+	snprintf(params, sizeof(params),
+		 "mem=%dM swapdev=/dev/vda swapdev_format=1 %s", MEM_MB, extra);
+	return svm_load(params);
+}
+
 /* Shadow pages allocated and not freed, counted from the vmstat totals. */
 static long long outstanding(void)
 {
@@ -132,12 +142,8 @@ FIXTURE(swap) {
 
 FIXTURE_SETUP(swap)
 {
-	char params[128];
-
 	ASSERT_FALSE(svm_loaded());
-	snprintf(params, sizeof(params),
-		 "mem=%dM swapdev=/dev/vda swapdev_format=1", MEM_MB);
-	ASSERT_EQ(0, svm_load(params));
+	ASSERT_EQ(0, load_with_swap(""));
 	self->size = 4ULL * MEM_MB << 20;
 	self->outstanding = outstanding();
 	ASSERT_EQ(0, swapinfo("slots_inuse"));
@@ -408,14 +414,10 @@ TEST_F_TIMEOUT(alone, lowmem_only_bounces, TIMEOUT)
 {
 	unsigned long long size = 2ULL * MEM_MB << 20;
 	uint64_t pages = size / PAGE;
-	char params[128];
 	char *map;
 	int fd;
 
-	snprintf(params, sizeof(params),
-		 "mem=%dM swapdev=/dev/vda swapdev_format=1 swapdev_lowmem=1",
-		 MEM_MB);
-	ASSERT_EQ(0, svm_load(params));
+	ASSERT_EQ(0, load_with_swap("swapdev_lowmem=1"));
 	fd = svm_object_open(O_RDWR, 1, size);
 	ASSERT_GE(fd, 0);
 	map = map_object(fd, size);
@@ -499,13 +501,11 @@ TEST_F_TIMEOUT(alone, generic_client, TIMEOUT)
 {
 	unsigned long long size = 4ULL * MEM_MB << 20;
 	uint64_t pages = size / PAGE, p;
-	char params[128], *map, buf[PAGE];
+	char *map, buf[PAGE];
 	long bad = 0;
 	int fd;
 
-	snprintf(params, sizeof(params),
-		 "mem=%dM swapdev=/dev/vda swapdev_format=1", MEM_MB);
-	ASSERT_EQ(0, svm_load(params));
+	ASSERT_EQ(0, load_with_swap(""));
 	fd = open("/dev/shadowvm", O_RDWR);
 	ASSERT_GE(fd, 0);
 	map = map_object(fd, size);
@@ -545,12 +545,10 @@ TEST_F_TIMEOUT(alone, locked_mapping, TIMEOUT)
 	unsigned long long lsize = (MEM_MB << 20) / 4, size = 4ULL * MEM_MB << 20;
 	uint64_t lpages = lsize / PAGE, pages = size / PAGE;
 	struct shadowvm_object_stats st;
-	char params[128], *lmap, *map;
+	char *lmap, *map;
 	int lfd, fd;
 
-	snprintf(params, sizeof(params),
-		 "mem=%dM swapdev=/dev/vda swapdev_format=1", MEM_MB);
-	ASSERT_EQ(0, svm_load(params));
+	ASSERT_EQ(0, load_with_swap(""));
 	lfd = svm_object_open(O_RDWR, 1, lsize);
 	ASSERT_GE(lfd, 0);
 	lmap = mmap(NULL, lsize, PROT_READ | PROT_WRITE,
