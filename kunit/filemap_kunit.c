@@ -7,6 +7,7 @@
  * and the fault policy.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 
@@ -389,6 +390,110 @@ static void svm_page_harvest_dirty_test(struct kunit *test)
 	svm_address_space_destroy(&as);
 }
 
+/*
+ * A clean page that a writable PTE dirtied after reclaim judged it
+ * clean (mapped again while it was written to swap, then unmapped: the
+ * PTE's dirty bit went to the real page) is not freed: the write would be
+ * lost, the object would read its stale copy.
+ */
+static void svm_remove_mapping_redirtied_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	struct svm_address_space as;
+	struct svm_page *page;
+	struct page *real;
+	bool created;
+
+	svm_address_space_init(&as, svm, 9);
+	page = svm_find_or_create_page(&as, 4, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	page_fill(svm, page, 0x77);
+	real = svm_page_to_real(svm, page);
+	KUNIT_ASSERT_TRUE(test, svm_isolate_lru_page(svm, page));
+	svm_put_page(svm, page);	/* the isolation's reference stays */
+	svm_lock_page(page);
+	KUNIT_ASSERT_FALSE(test, svm_page_dirty(page));
+	SetPageDirty(real);		/* what zap_pte_range() leaves */
+	KUNIT_EXPECT_FALSE(test, svm_remove_mapping(svm, page));
+	KUNIT_EXPECT_TRUE(test, svm_page_dirty(page));
+	KUNIT_EXPECT_FALSE(test, PageDirty(real));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 1);
+	svm_lru_cache_add(svm, page);
+	svm_unlock_page(page);
+	svm_put_page(svm, page);
+	page = svm_find_get_page(&as, 4);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0x77));
+	svm_put_page(svm, page);
+	svm_address_space_destroy(&as);
+}
+
+/*
+ * The last reference to a page whose real page the kernel still holds
+ * (a pending mmu_gather, a pipe that vmsplice() filled) defers the free
+ * until the kernel lets go; the page is never lost for good.
+ */
+static void svm_put_page_deferred_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	unsigned long free0 = free_count(svm);
+	struct svm_address_space as;
+	struct svm_page *page;
+	struct page *real;
+	bool created;
+	char *text;
+
+	svm_address_space_init(&as, svm, 10);
+	page = svm_find_or_create_page(&as, 0, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	real = svm_page_to_real(svm, page);
+	get_page(real);			/* the kernel's hold */
+	svm_put_page(svm, page);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
+	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 1);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0 - 1);
+	/* Still held: a retry frees nothing. */
+	KUNIT_EXPECT_EQ(test, svm_release_deferred_pages(svm), 0);
+	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 1);
+	put_page(real);
+	KUNIT_EXPECT_EQ(test, svm_release_deferred_pages(svm), 1);
+	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 0);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_state), 0);
+	text = svm_kunit_show(test, svm, svm_vmstat_show, 4096);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npgcache_leak 0\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npgcache_deferred 1\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npgcache_deferred_free 1\n"));
+	svm_address_space_destroy(&as);
+}
+
+/* The work item frees a deferred page by itself once the hold goes. */
+static void svm_put_page_deferred_work_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 256);
+	unsigned long free0 = free_count(svm);
+	struct svm_address_space as;
+	struct svm_page *page;
+	struct page *real;
+	bool created;
+	int i;
+
+	svm_address_space_init(&as, svm, 11);
+	page = svm_find_or_create_page(&as, 0, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	real = svm_page_to_real(svm, page);
+	get_page(real);
+	svm_put_page(svm, page);
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 1);
+	put_page(real);
+	for (i = 0; i < 100 && svm_nr_deferred_pages(svm); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 0);
+	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
+}
+
 /* The fault policy: powers of 2 up to SVM_FAULT_AROUND_MAX. */
 static void svm_object_fault_policy_test(struct kunit *test)
 {
@@ -446,6 +551,9 @@ static struct kunit_case svm_filemap_cases[] = {
 	KUNIT_CASE(svm_page_cache_range_test),
 	KUNIT_CASE(svm_page_cache_create_nomem_test),
 	KUNIT_CASE(svm_page_harvest_dirty_test),
+	KUNIT_CASE(svm_remove_mapping_redirtied_test),
+	KUNIT_CASE(svm_put_page_deferred_test),
+	KUNIT_CASE(svm_put_page_deferred_work_test),
 	KUNIT_CASE(svm_object_size_test),
 	KUNIT_CASE(svm_object_fault_policy_test),
 	{}

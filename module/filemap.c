@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -30,6 +31,18 @@
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
 
+/* How often pages whose real page is still held are looked at again. */
+#define SVM_DEFERRED_RETRY	(HZ / 20)
+
+static void svm_deferred_work(struct work_struct *work)
+{
+	struct svm_filemap *fm = container_of(to_delayed_work(work),
+					      struct svm_filemap,
+					      deferred_work);
+
+	svm_release_deferred_pages(fm->svm);
+}
+
 /**
  * svm_filemap_init() - set up an instance's page-cache state
  * @svm: the instance
@@ -43,13 +56,59 @@ int svm_filemap_init(struct svm_instance *svm)
 
 	if (!fm)
 		return -ENOMEM;
+	fm->svm = svm;
+	spin_lock_init(&fm->deferred_lock);
+	INIT_LIST_HEAD(&fm->deferred);
+	INIT_DELAYED_WORK(&fm->deferred_work, svm_deferred_work);
 	svm->filemap = fm;
 	return 0;
+}
+
+/*
+ * At teardown nothing of ours maps a page any more (every mapping held
+ * the module), so a real page still held now is held by the kernel for
+ * its own reasons: a pipe that vmsplice() filled, a long-term pin. Wait a
+ * little for transient holders (an mmu_gather in flight), then give the
+ * shadow pages back regardless: releasing the chunks only drops
+ * shadowvm's own reference on each real page, so the holder keeps a valid
+ * page and nothing else of ours can ever be handed it.
+ */
+static void svm_filemap_drain_deferred(struct svm_instance *svm)
+{
+	struct svm_filemap *fm = svm->filemap;
+	struct svm_page *page, *next;
+	unsigned long left, tries;
+	LIST_HEAD(list);
+
+	for (tries = 0; tries < 20; tries++) {
+		cancel_delayed_work_sync(&fm->deferred_work);
+		if (!svm_release_deferred_pages(svm) &&
+		    !svm_nr_deferred_pages(svm))
+			break;
+		msleep(20);
+	}
+	cancel_delayed_work_sync(&fm->deferred_work);
+	spin_lock_irq(&fm->deferred_lock);
+	list_splice_init(&fm->deferred, &list);
+	left = fm->nr_deferred;
+	fm->nr_deferred = 0;
+	spin_unlock_irq(&fm->deferred_lock);
+	if (!left)
+		return;
+	pr_warn("%s: %lu pages still held by the kernel at exit; their real pages stay with it\n",
+		svm->name, left);
+	svm_count_vm_events(svm, SVM_PGCACHE_LEAK, left);
+	list_for_each_entry_safe(page, next, &list, lru) {
+		list_del_init(&page->lru);
+		svm_free_page(svm, page);
+	}
 }
 
 /**
  * svm_filemap_exit() - free an instance's page-cache state
  * @svm: the instance; every address space must have been destroyed
+ *
+ * Context: process context; may sleep (waits for deferred frees).
  */
 void svm_filemap_exit(struct svm_instance *svm)
 {
@@ -57,6 +116,7 @@ void svm_filemap_exit(struct svm_instance *svm)
 
 	if (!fm)
 		return;
+	svm_filemap_drain_deferred(svm);
 	if (atomic_long_read(&fm->nr_file_pages))
 		pr_err("%s: %ld page-cache pages left at exit\n", svm->name,
 		       atomic_long_read(&fm->nr_file_pages));
@@ -655,32 +715,113 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_create_pages);
 
+/* Nobody but shadowvm holds @page's real page: it may be reused. */
+static bool svm_real_page_released(struct svm_instance *svm,
+				   struct svm_page *page)
+{
+	struct page *real = svm_page_to_real(svm, page);
+
+	return page_ref_count(real) == 1 && !page_mapped(real);
+}
+
 /**
  * svm_put_page() - drop a reference to a page-cache page
  * @svm: the instance
  * @page: an order-0 page
  *
  * The last reference frees the page, unless the real kernel still holds
- * its real page (mapped in a process, pinned): then giving it to the buddy
- * allocator would let another object's user see it, so it is leaked,
- * counted as pgcache_leak and logged.
+ * its real page: a process that unmapped it whose mmu_gather has not
+ * finished yet (it drops its page references only after the TLB flush),
+ * or a pin (vmsplice(), O_DIRECT). Giving the page to the buddy allocator
+ * then would let another object's user see what the holder still reads
+ * or writes, so it goes on the instance's deferred list instead, keeping
+ * its last reference, and is freed once the real page is released
+ * (svm_release_deferred_pages()).
+ *
+ * Context: any context but hard interrupts; takes the deferred list's
+ * lock with interrupts off on the deferring path only.
  */
 void svm_put_page(struct svm_instance *svm, struct svm_page *page)
 {
-	if (svm_page_count(page) == 1) {
-		struct page *real = svm_page_to_real(svm, page);
+	struct svm_filemap *fm = svm->filemap;
+	unsigned long flags;
 
-		if (page_ref_count(real) != 1 || page_mapped(real)) {
-			svm_count_vm_event(svm, SVM_PGCACHE_LEAK);
-			pr_err_ratelimited("%s: pfn %lu: real page still in use (%d refs), not freed\n",
-					   svm->name, svm_page_to_pfn(svm, page),
-					   page_ref_count(real));
-			return;
-		}
+	/*
+	 * Only the holder of the last reference sees 1: every other holder
+	 * keeps the count above 1 until it drops its own reference.
+	 */
+	if (svm_page_count(page) != 1 || svm_real_page_released(svm, page)) {
+		svm_free_page(svm, page);
+		return;
 	}
-	svm_free_page(svm, page);
+	spin_lock_irqsave(&fm->deferred_lock, flags);
+	list_add_tail(&page->lru, &fm->deferred);
+	fm->nr_deferred++;
+	spin_unlock_irqrestore(&fm->deferred_lock, flags);
+	svm_count_vm_event(svm, SVM_PGCACHE_DEFERRED);
+	trace_svm_page_deferred(svm->name, svm_page_to_pfn(svm, page),
+				page_ref_count(svm_page_to_real(svm, page)));
+	mod_delayed_work(system_wq, &fm->deferred_work, SVM_DEFERRED_RETRY);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_put_page);
+
+/**
+ * svm_release_deferred_pages() - free the deferred pages the kernel let go
+ * @svm: the instance
+ *
+ * Run by a work item every SVM_DEFERRED_RETRY while the list is not
+ * empty, and by reclaim, which wants the pages now.
+ *
+ * Context: process context.
+ * Return: the number of pages freed.
+ */
+unsigned long svm_release_deferred_pages(struct svm_instance *svm)
+{
+	struct svm_filemap *fm = svm->filemap;
+	struct svm_page *page, *next;
+	unsigned long n = 0, left;
+	LIST_HEAD(list);
+	LIST_HEAD(keep);
+
+	if (!READ_ONCE(fm->nr_deferred))
+		return 0;
+	spin_lock_irq(&fm->deferred_lock);
+	list_splice_init(&fm->deferred, &list);
+	spin_unlock_irq(&fm->deferred_lock);
+	list_for_each_entry_safe(page, next, &list, lru) {
+		if (!svm_real_page_released(svm, page)) {
+			list_move_tail(&page->lru, &keep);
+			continue;
+		}
+		list_del_init(&page->lru);
+		svm_free_page(svm, page);
+		n++;
+	}
+	spin_lock_irq(&fm->deferred_lock);
+	list_splice_tail(&keep, &fm->deferred);
+	fm->nr_deferred -= n;
+	left = fm->nr_deferred;
+	spin_unlock_irq(&fm->deferred_lock);
+	if (n)
+		svm_count_vm_events(svm, SVM_PGCACHE_DEFERRED_FREE, n);
+	if (left)
+		mod_delayed_work(system_wq, &fm->deferred_work,
+				 SVM_DEFERRED_RETRY);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_release_deferred_pages);
+
+/**
+ * svm_nr_deferred_pages() - pages waiting for the kernel to let go
+ * @svm: the instance
+ *
+ * Return: the number of pages on the deferred list.
+ */
+unsigned long svm_nr_deferred_pages(struct svm_instance *svm)
+{
+	return READ_ONCE(svm->filemap->nr_deferred);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_nr_deferred_pages);
 
 /**
  * svm_mark_page_dirty() - mark a page-cache page dirty
@@ -829,6 +970,21 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 		if (page_mapped(real) || page_ref_count(real) != 1) {
 			atomic_set_release(&page->_refcount, expected);
 			xa_unlock(&as->i_pages);
+			return false;
+		}
+		/*
+		 * Unmapped with no reference left: every PTE that mapped it is
+		 * gone, and zap_pte_range() moved each dirty bit to the real
+		 * page before dropping its mapcount. A write through a PTE
+		 * that was still writable after the caller judged the page
+		 * clean (a fault mapped it again while it was being written
+		 * to swap) shows here, and only here: the page is dirty again
+		 * and must not be freed.
+		 */
+		if (PageDirty(real)) {
+			atomic_set_release(&page->_refcount, expected);
+			xa_unlock(&as->i_pages);
+			svm_page_harvest_dirty(svm, page);
 			return false;
 		}
 		__xa_store(&as->i_pages, index, entry, 0);
@@ -1080,6 +1236,11 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "pgcache_delete %lu\n",
 		   svm_vm_event(svm, SVM_PGCACHE_DELETE));
 	seq_printf(m, "pgcache_leak %lu\n", svm_vm_event(svm, SVM_PGCACHE_LEAK));
+	seq_printf(m, "pgcache_deferred %lu\n",
+		   svm_vm_event(svm, SVM_PGCACHE_DEFERRED));
+	seq_printf(m, "pgcache_deferred_free %lu\n",
+		   svm_vm_event(svm, SVM_PGCACHE_DEFERRED_FREE));
+	seq_printf(m, "nr_deferred %lu\n", svm_nr_deferred_pages(svm));
 	seq_printf(m, "rw_read %lu\n", svm_vm_event(svm, SVM_RW_READ));
 	seq_printf(m, "rw_read_bytes %lu\n", svm_vm_event(svm, SVM_RW_READ_BYTES));
 	seq_printf(m, "rw_write %lu\n", svm_vm_event(svm, SVM_RW_WRITE));

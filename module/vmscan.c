@@ -618,6 +618,7 @@ static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
 	/* Our own allocations (bounce pages) must not recurse into here. */
 	noreclaim = memalloc_noreclaim_save();
 	for (sc.priority = SVM_DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+		sc.nr_reclaimed += svm_release_deferred_pages(svm);
 		sc.nr_reclaimed += svm_reap_written(svm, false);
 		if (sc.nr_reclaimed >= nr_to_reclaim)
 			break;
@@ -720,6 +721,7 @@ static unsigned long svm_balance_node(struct svm_node_reclaim *nr)
 		sc.kswapd = true;
 		for (sc.priority = SVM_DEF_PRIORITY; sc.priority >= 0;
 		     sc.priority--) {
+			sc.nr_reclaimed += svm_release_deferred_pages(svm);
 			sc.nr_reclaimed += svm_reap_written(svm, false);
 			if (svm_node_balanced(svm, nr->nid))
 				break;

@@ -16,6 +16,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 struct dentry;
@@ -87,8 +88,11 @@ struct svm_vma {
  * @SVM_PGALLOC_AHEAD: pages a fault allocated besides its own (ahead)
  * @SVM_PGCACHE_ADD: pages inserted into a page cache
  * @SVM_PGCACHE_DELETE: pages removed from a page cache
- * @SVM_PGCACHE_LEAK: pages not given back because the kernel still held
- *                    their real page (should stay 0)
+ * @SVM_PGCACHE_LEAK: pages the instance's teardown gave back while the
+ *                    kernel still held their real page (should stay 0)
+ * @SVM_PGCACHE_DEFERRED: pages whose last reference went while the kernel
+ *                        still held their real page: freed later
+ * @SVM_PGCACHE_DEFERRED_FREE: of those, pages freed once it let go
  * @SVM_RW_READ: read() calls (read_iter) on objects
  * @SVM_RW_READ_BYTES: bytes they returned
  * @SVM_RW_WRITE: write() calls (write_iter) on objects
@@ -104,6 +108,8 @@ enum svm_vm_event {
 	SVM_PGCACHE_ADD,
 	SVM_PGCACHE_DELETE,
 	SVM_PGCACHE_LEAK,
+	SVM_PGCACHE_DEFERRED,
+	SVM_PGCACHE_DEFERRED_FREE,
 	SVM_RW_READ,
 	SVM_RW_READ_BYTES,
 	SVM_RW_WRITE,
@@ -113,14 +119,26 @@ enum svm_vm_event {
 
 /**
  * struct svm_filemap - page-cache state of an instance
+ * @svm: the instance
  * @nr_file_pages: pages in all the instance's page caches
  * @nr_dirty: dirty pages in them
  * @events: the enum svm_vm_event counters
+ * @deferred_lock: protects @deferred and @nr_deferred
+ * @deferred: pages that left every cache while the real kernel still
+ *            held their real page (a pending mmu_gather, a GUP pin),
+ *            linked by their @lru; each holds its last reference
+ * @nr_deferred: pages on @deferred
+ * @deferred_work: retries @deferred until every real page is released
  */
 struct svm_filemap {
+	struct svm_instance *svm;
 	atomic_long_t nr_file_pages;
 	atomic_long_t nr_dirty;
 	atomic_long_t events[SVM_NR_VM_EVENTS];
+	spinlock_t deferred_lock;	/* @deferred, @nr_deferred */
+	struct list_head deferred;
+	unsigned long nr_deferred;
+	struct delayed_work deferred_work;
 };
 
 int svm_filemap_init(struct svm_instance *svm);
@@ -151,6 +169,8 @@ struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 			      unsigned int nr, struct svm_page **pages);
 void svm_put_page(struct svm_instance *svm, struct svm_page *page);
+unsigned long svm_release_deferred_pages(struct svm_instance *svm);
+unsigned long svm_nr_deferred_pages(struct svm_instance *svm);
 bool svm_mark_page_dirty(struct svm_address_space *as, struct svm_page *page);
 bool svm_clear_page_dirty_for_io(struct svm_address_space *as,
 				 struct svm_page *page);

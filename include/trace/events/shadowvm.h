@@ -540,6 +540,30 @@ DEFINE_EVENT(svm_page_cache, svm_page_cache_delete,
 	TP_ARGS(instance, object, index, pfn)
 );
 
+/**
+ * svm_page_deferred - a page's last reference went while the kernel still
+ * held its real page; it is freed once the kernel lets go
+ * @instance: instance name
+ * @pfn: shadow pfn of the page
+ * @real_refs: references on the real page at that time (shadowvm's is 1)
+ */
+TRACE_EVENT(svm_page_deferred,
+	TP_PROTO(const char *instance, unsigned long pfn, int real_refs),
+	TP_ARGS(instance, pfn, real_refs),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(unsigned long, pfn)
+		__field(int, real_refs)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->pfn = pfn;
+		__entry->real_refs = real_refs;
+	),
+	TP_printk("%s pfn=%lu real_refs=%d", __get_str(instance),
+		  __entry->pfn, __entry->real_refs)
+);
+
 DECLARE_EVENT_CLASS(svm_kswapd,
 	TP_PROTO(const char *instance, int nid, unsigned long reclaimed),
 	TP_ARGS(instance, nid, reclaimed),
