@@ -162,6 +162,7 @@ static const struct file_operations svm_fops = {
 	.owner = THIS_MODULE,
 	.open = svm_open,
 	.release = svm_release,
+	.get_unmapped_area = svm_file_get_unmapped_area,
 	.mmap = svm_file_mmap,
 	.unlocked_ioctl = svm_unlocked_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

@@ -358,8 +358,12 @@ void svm_object_exit(struct svm_instance *svm)
  * @svm: the instance
  * @lock: protects @obj and @mapped
  * @obj: the object the descriptor uses (a reference)
- * @mapped: the descriptor was mmap()ed: @obj may no longer change, since
- *          the VMAs hang off @obj's inode
+ * @mapped: an mmap() of the descriptor began: @obj may no longer change.
+ *          The VMAs hang off @obj's inode, and the kernel counts writable
+ *          mappings on the file's f_mapping, which it reads once before
+ *          ->mmap and again after (mapping_map_writable() and
+ *          mapping_unmap_writable() in mmap_region()): swapping
+ *          f_mapping between the two would unbalance both objects' counts.
  */
 struct svm_file {
 	struct svm_instance *svm;
@@ -735,6 +739,35 @@ static const struct vm_operations_struct svm_vm_ops_write_notify = {
 	.map_pages = svm_vm_map_pages,
 	.page_mkwrite = svm_vm_page_mkwrite,
 };
+
+/**
+ * svm_file_get_unmapped_area() - choose the address of a new mapping
+ * @file: the file
+ * @addr: the hint, or the address for MAP_FIXED
+ * @len: length of the mapping
+ * @pgoff: offset in the object, in pages
+ * @flags: the mmap() flags
+ *
+ * The first step of every mmap() of a file, before the kernel touches
+ * the file's f_mapping: mark the descriptor mapped here, so that
+ * SHADOWVM_IOC_NEW_OBJECT can no longer swap its object in the middle of
+ * the mmap(). An mmap() that fails later leaves the descriptor marked:
+ * NEW_OBJECT then wants a new descriptor, as after a successful one.
+ *
+ * Context: process context, mmap lock held for writing (do_mmap()).
+ * Return: the address, as mm_get_unmapped_area().
+ */
+unsigned long svm_file_get_unmapped_area(struct file *file, unsigned long addr,
+					 unsigned long len, unsigned long pgoff,
+					 unsigned long flags)
+{
+	struct svm_file *sf = file->private_data;
+
+	mutex_lock(&sf->lock);
+	sf->mapped = true;
+	mutex_unlock(&sf->lock);
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+}
 
 /**
  * svm_file_mmap() - map the descriptor's object

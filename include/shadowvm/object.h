@@ -105,6 +105,9 @@ unsigned long svm_object_drop_clean(struct svm_object *obj);
 
 int svm_file_open(struct svm_instance *svm, struct file *file);
 int svm_file_release(struct file *file);
+unsigned long svm_file_get_unmapped_area(struct file *file, unsigned long addr,
+					 unsigned long len, unsigned long pgoff,
+					 unsigned long flags);
 int svm_file_mmap(struct file *file, struct vm_area_struct *vma);
 long svm_file_ioctl(struct file *file, unsigned int cmd, void __user *arg);
 struct svm_instance *svm_file_instance(struct file *file);
