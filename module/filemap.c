@@ -1000,9 +1000,15 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 		trace_svm_page_cache_delete(svm->name, as->id, index,
 					    svm_page_to_pfn(svm, page));
 	}
-	if (!svm_page_swapcache(page))
-		return true;
-	return svm_delete_from_swap_cache(svm, page, 2);
+	if (svm_page_swapcache(page) &&
+	    !svm_delete_from_swap_cache(svm, page, 2))
+		return false;
+	/*
+	 * Isolation kept the list the page came from; it goes to no list
+	 * now, and the buddy allocator refuses a page still marked active.
+	 */
+	svm_clear_page_active(page);
+	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_remove_mapping);
 
