@@ -10,6 +10,53 @@
  * cmpxchg gives "exactly one page per index" to concurrent faults without
  * a lock of our own. See Documentation/fault.rst.
  */
+
+/**
+ * DOC: Lock ordering
+ *
+ * The one place shadowvm's lock order is written down; an indented lock
+ * nests inside the one above it. The kernel's own locks are marked (k).
+ *
+ * mm->mmap_lock (k), or the per-VMA lock of a fault
+ *   svm_file->lock                    (->get_unmapped_area, ->mmap)
+ *   svm_object->lock                  (faults read; mmap sizing writes)
+ *     page lock (SVM_PG_locked)
+ *
+ * inode->i_rwsem (k) of an object     (write(), SHADOWVM_IOC_SET_SIZE)
+ *   svm_object->lock                  (exclusive: resize, DROP_CLEAN)
+ *     mapping->i_mmap_rwsem (k)       (unmap_mapping_range())
+ *       page table locks (k)
+ *     page lock
+ *       mapping->i_mmap_rwsem (k)     (reclaim unmaps a locked page)
+ *         page table locks (k)
+ *       svm_address_space.i_pages xa_lock
+ *       swap cache xa_lock            (svm_swap_info.cache)
+ *       svm_swap_info.lock            (swap_map, slot allocation)
+ *       svm_lruvec.lru_lock
+ *         svm_address_space.i_mmap_lock   (locked VMAs)
+ *
+ * svm_slab_state.chain_mutex          (cache chain; reaping)
+ *   svm_kmem_cache.lock               (one cache at a time)
+ *     svm_per_cpu_pages.lock
+ *       svm_zone.lock
+ *
+ * svm_highmem.bounce_mutex            (bounce pool creation)
+ *
+ * Leaves, under which nothing else is taken: svm_highmem.lock (pkmap),
+ * svm_vmalloc.lock (vmlist), svm_mempool.lock (irq-safe: bounce pages
+ * come back from I/O completion), svm_filemap.deferred_lock (irq-safe),
+ * svm_node_size_lock.
+ *
+ * The rule that keeps reclaim from deadlocking on its caller: reclaim
+ * (direct, from any allocation that may sleep, or kswapd) takes page
+ * locks, lru_lock, i_mmap_rwsem of any object, the chain_mutex and the
+ * cache locks; so none of those is held across an allocation that may
+ * enter reclaim. Reclaim never takes svm_object->lock or an inode's
+ * i_rwsem: a fault may allocate while holding them. Reclaim itself runs
+ * with PF_MEMALLOC, so the allocations it makes (swap bios, bounce
+ * pages) never recurse into it.
+ */
+
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
