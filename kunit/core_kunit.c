@@ -110,6 +110,8 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 		.nr_pages = nr_pages,
 		.max_order = max_order,
 		.nid = NUMA_NO_NODE,
+		/* Watermarks of 0 pages: instances of 1 and 4 pages work. */
+		.min_free_kbytes = 1,
 	};
 	struct svm_instance *svm = svm_instance_create(&p);
 
@@ -173,6 +175,9 @@ static void svm_instance_bad_test(struct kunit *test)
 	struct svm_params p = { .nid = NUMA_NO_NODE, .max_order = 3 };
 
 	p.nr_pages = 0;
+	KUNIT_EXPECT_PTR_EQ(test, svm_instance_create(&p), ERR_PTR(-EINVAL));
+	/* The default watermarks (32 pages) leave one page unusable. */
+	p.nr_pages = 1;
 	KUNIT_EXPECT_PTR_EQ(test, svm_instance_create(&p), ERR_PTR(-EINVAL));
 
 	/* More than the machine has: refused before anything is taken. */

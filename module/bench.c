@@ -508,14 +508,49 @@ static int bench_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* The next blank-separated word of @*s, or NULL when none is left. */
+static char *bench_word(char **s)
+{
+	if (!*s)
+		return NULL;
+	*s = skip_spaces(*s);
+	if (!**s)
+		return NULL;
+	return strsep(s, " \t\n\r\v\f");
+}
+
+/*
+ * "<case> [iterations [reps]]": each count a plain decimal number, nothing
+ * after the last; "fragmentation" takes none. sscanf() would take "-1" or
+ * "10x" as no count or as 10, and run what was not asked for.
+ */
+static int bench_parse(char *cmd, char **name, unsigned long *iters,
+		       unsigned int *reps)
+{
+	char *iters_str, *reps_str;
+
+	*name = bench_word(&cmd);
+	iters_str = bench_word(&cmd);
+	reps_str = bench_word(&cmd);
+	if (!*name || bench_word(&cmd))
+		return -EINVAL;
+	if (!strcmp(*name, "fragmentation"))
+		return iters_str ? -EINVAL : 0;
+	if (iters_str && kstrtoul(iters_str, 10, iters))
+		return -EINVAL;
+	if (reps_str && kstrtouint(reps_str, 10, reps))
+		return -EINVAL;
+	return 0;
+}
+
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
 	struct svm_instance *svm = file_inode(file)->i_private;
-	char cmd[64], name[32];
 	unsigned long iters = 10000;
 	unsigned int reps = 7;
-	int n, ret;
+	char cmd[64], *name;
+	int ret;
 
 	if (count >= sizeof(cmd))
 		return -EINVAL;
@@ -523,9 +558,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	cmd[count] = '\0';
 
-	n = sscanf(cmd, "%31s %lu %u", name, &iters, &reps);
-	if (n < 1) {
-		pr_info("bench: expected \"<case> [iterations [reps]]\"\n");
+	if (bench_parse(cmd, &name, &iters, &reps)) {
+		pr_info("bench: expected \"<case> [iterations [reps]]\" with decimal counts\n");
 		return -EINVAL;
 	}
 	if (!strcmp(name, "fragmentation"))

@@ -178,7 +178,8 @@ static int svm_reserve(struct svm_instance *svm, const struct svm_params *p)
  *
  * Context: process context; may sleep.
  * Return: the new instance, or ERR_PTR(-EINVAL) for a zero size, zone
- * sizes that do not fit or a pkmap size out of range,
+ * sizes that do not fit, a zone not larger than its high watermark (so
+ * small it could never be balanced; logged) or a pkmap size out of range,
  * ERR_PTR(-ENOMEM) when the RAM cannot be had (nothing stays reserved),
  * ERR_PTR(-EINTR) when the caller was killed meanwhile.
  */

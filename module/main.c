@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include <uapi/linux/shadowvm.h>
+#include <shadowvm/bounce.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
 #include <shadowvm/highmem.h>
@@ -220,6 +221,24 @@ static int __init svm_check_zones(struct svm_params *p)
 	return 0;
 }
 
+/*
+ * The instance's own kernel-side pages (SVM_GFP_KERNEL: slab caches,
+ * vmalloc areas, the bounce pool of a lowmem-only swap device) come from
+ * the NORMAL zone. It must hold the largest of them, the bounce pool,
+ * above its high watermark: without, swapon or the first slab cache
+ * fails, or every kernel request wakes kswapd for good.
+ */
+static int __init svm_check_normal(struct svm_instance *svm)
+{
+	unsigned long room = svm_zone_room(svm, SVM_ZONE_NORMAL);
+
+	if (room >= SVM_BOUNCE_POOL_SIZE)
+		return 0;
+	pr_err("mem=%s: the Normal zone has %lu pages above its high watermark, at least %d are needed (see dma=, highmem=, min_free_kbytes=)\n",
+	       mem, room, SVM_BOUNCE_POOL_SIZE);
+	return -EINVAL;
+}
+
 static int __init svm_check_params(unsigned long *nr_pages)
 {
 	unsigned long limit = totalram_pages() / 4 * 3;
@@ -301,10 +320,18 @@ static int __init svm_init(void)
 	}
 	svm = svm_instance_create(&params);
 	if (IS_ERR(svm)) {
-		pr_err("cannot reserve mem=%s (%lu pages): %ld\n", mem,
-		       params.nr_pages, PTR_ERR(svm));
+		/* Parameters were checked; EINVAL is a zone it logged. */
+		if (PTR_ERR(svm) != -EINVAL)
+			pr_err("cannot reserve mem=%s (%lu pages): %ld\n", mem,
+			       params.nr_pages, PTR_ERR(svm));
 		svm_object_fs_exit();
 		return PTR_ERR(svm);
+	}
+	ret = svm_check_normal(svm);
+	if (ret) {
+		svm_instance_destroy(svm);
+		svm_object_fs_exit();
+		return ret;
 	}
 	if (swapdev && *swapdev) {
 		struct svm_swap_params sp = {

@@ -214,6 +214,55 @@ static void svm_setup_watermarks(struct svm_instance *svm)
 }
 
 /*
+ * A zone not larger than its high watermark is balanced (free >= high)
+ * only while no page of it is in use: kswapd would run for every page
+ * taken. When it is not larger than min either, no request without
+ * SVM_ALLOC_HIGH is ever served (a first fault gets SIGBUS). Refuse such
+ * an instance, whoever creates it.
+ */
+static int svm_check_watermarks(struct svm_instance *svm)
+{
+	struct svm_zone *zone;
+
+	for (zone = svm_next_zone(svm, NULL); zone;
+	     zone = svm_next_zone(svm, zone)) {
+		if (zone->present_pages > zone->pages_high)
+			continue;
+		pr_err("%s: zone %s of node %d has %lu pages, not above its high watermark %lu (min_free_kbytes=%lu)\n",
+		       svm->name, zone->name, zone->zone_pgdat->node_id,
+		       zone->present_pages, zone->pages_high,
+		       svm->min_free_kbytes);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * svm_zone_room() - pages of an instance's zones of one type above their
+ *                   high watermarks when every page is free
+ * @svm: the instance
+ * @type: the zone type, summed over the nodes
+ *
+ * What kernel-side requests of that zone can hold for good without ever
+ * waking kswapd: the module asks this of SVM_ZONE_NORMAL at load time.
+ *
+ * Context: any; reads fields fixed at creation.
+ * Return: the number of pages; 0 when no node has such a zone.
+ */
+unsigned long svm_zone_room(const struct svm_instance *svm,
+			    enum svm_zone_type type)
+{
+	unsigned long room = 0;
+	struct svm_zone *zone;
+
+	for (zone = svm_next_zone(svm, NULL); zone;
+	     zone = svm_next_zone(svm, zone))
+		if (svm_zone_idx(zone) == type)
+			room += zone->present_pages - zone->pages_high;
+	return room;
+}
+
+/*
  * 2.6's zone_batchsize(): about 1/1024 of the zone, at most 512 KiB, a
  * quarter of that, rounded to 2^n - 1 to spread cache colours. Shadow zones
  * are small, so we raise the result to SVM_PCP_MIN_BATCH unless that is
@@ -407,8 +456,9 @@ static int svm_build_zonelists(struct svm_instance *svm)
  * Every page ends up free in the buddy allocator of its zone.
  *
  * Context: process context; may sleep.
- * Return: 0, -EINVAL when the zone sizes do not fit, -ENOMEM. On failure
- * the caller must still call svm_mem_exit().
+ * Return: 0, -EINVAL when the zone sizes do not fit or a zone is not
+ * larger than its high watermark (logged), -ENOMEM. On failure the caller
+ * must still call svm_mem_exit().
  */
 int svm_mem_init(struct svm_instance *svm, const struct svm_params *params)
 {
@@ -456,6 +506,9 @@ int svm_mem_init(struct svm_instance *svm, const struct svm_params *params)
 	if (ret)
 		goto out;
 	svm_setup_watermarks(svm);
+	ret = svm_check_watermarks(svm);
+	if (ret)
+		goto out;
 
 	for (zone = svm_next_zone(svm, NULL); zone;
 	     zone = svm_next_zone(svm, zone))

@@ -780,7 +780,8 @@ unsigned long svm_file_get_unmapped_area(struct file *file, unsigned long addr,
  * never set to cover it (svm_object_map_extent()).
  *
  * Context: process context, mmap lock held for writing.
- * Return: 0, -EINVAL for MAP_PRIVATE, -ENOMEM.
+ * Return: 0, -EINVAL for MAP_PRIVATE, -EOVERFLOW for a mapping reaching
+ * past SVM_MAX_FILE_PAGES, -ENOMEM.
  */
 int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -791,6 +792,17 @@ int svm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	/* MAP_SHARED of a read-only descriptor has VM_MAYSHARE only. */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	/*
+	 * No page index past the largest object: refused as do_mmap() refuses
+	 * a mapping past a file's largest offset (file_mmap_ok()).
+	 */
+	if ((u64)vma->vm_pgoff + vma_pages(vma) > SVM_MAX_FILE_PAGES) {
+		pr_info_ratelimited("mmap of pages %lu-%lu: past the largest object (%llu pages)\n",
+				    vma->vm_pgoff,
+				    vma->vm_pgoff + vma_pages(vma) - 1,
+				    SVM_MAX_FILE_PAGES);
+		return -EOVERFLOW;
+	}
 	sv = kmalloc(sizeof(*sv), GFP_KERNEL);
 	if (!sv)
 		return -ENOMEM;

@@ -257,6 +257,8 @@ unsigned long svm_zone_stat(struct svm_zone *zone,
 			    enum svm_zone_stat_item item, unsigned int order);
 struct svm_zone *svm_next_zone(const struct svm_instance *svm,
 			       struct svm_zone *zone);
+unsigned long svm_zone_room(const struct svm_instance *svm,
+			    enum svm_zone_type type);
 
 /* module/page_alloc.c */
 struct svm_zone *svm_preferred_zone(struct svm_instance *svm, int nid,

@@ -13,7 +13,7 @@ free_kb() {	# MemFree plus the pages parked on per-CPU lists
 
 # The first module load of a boot parses the kernel's BTF: do it once first
 # so that the before/after figures compare like with like.
-insmod /guest/shadowvm.ko mem=4096 && rmmod shadowvm
+insmod /guest/shadowvm.ko mem=1M && rmmod shadowvm
 # Likewise, the first trace-cmd run allocates the kernel's ring buffers.
 trace-cmd record -q -e sched:sched_switch -o /tmp/warm.dat true >/dev/null 2>&1
 rm -f /tmp/warm.dat

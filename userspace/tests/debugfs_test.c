@@ -116,6 +116,13 @@ TEST_F(dbg, bench_bad_input)
 	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "buddy_order0 10 0"));
 	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "buddy_order0 10 99"));
 	EXPECT_EQ(-EINVAL, write_file(DIR "bench", " "));
+	/* Negative, trailing garbage, extra words: not counts. */
+	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "buddy_order0 -1"));
+	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "buddy_order0 10 -1"));
+	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "buddy_order0 10x"));
+	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "buddy_order0 10 1 1"));
+	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "buddy_order0 99999999999999999999"));
+	EXPECT_EQ(-EINVAL, write_file(DIR "bench", "fragmentation 10"));
 	EXPECT_TRUE(kmsg_contains(self->kmsg, "bench:"));
 	/* A good command still runs after the bad ones. */
 	EXPECT_EQ(0, write_file(DIR "bench", "buddy_order0 10 1"));

@@ -146,7 +146,7 @@ TEST(no_leak)
 	int round;
 
 	ASSERT_FALSE(svm_loaded());
-	ASSERT_EQ(0, svm_load("mem=4096"));
+	ASSERT_EQ(0, svm_load("mem=1M"));
 	ASSERT_EQ(0, svm_unload());
 	base = free_kb();
 	for (round = 0; round < 4; round++) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,6 +79,40 @@ FIXTURE_VARIANT_ADD(bad_param, swapdev_not_blk) {
 	"swapdev=/dev/null", ENOTBLK, "swapdev=/dev/null:"
 };
 
+/*
+ * Zone sizes that leave no NORMAL zone, or one too small to hold the bounce
+ * pool above its high watermark: the module's kernel-side allocations
+ * would fail.
+ */
+FIXTURE_VARIANT_ADD(bad_param, dma_and_highmem_only) {
+	"mem=2M dma=1M highmem=1M", EINVAL, "the Normal zone has 0 pages"
+};
+
+FIXTURE_VARIANT_ADD(bad_param, highmem_only) {
+	"mem=2M dma=0 highmem=2M", EINVAL, "the Normal zone has 0 pages"
+};
+
+FIXTURE_VARIANT_ADD(bad_param, dma_and_highmem_only_4m) {
+	"mem=4M dma=2M highmem=2M", EINVAL, "the Normal zone has 0 pages"
+};
+
+FIXTURE_VARIANT_ADD(bad_param, normal_too_small) {
+	"mem=512K", EINVAL, "the Normal zone has 45 pages above"
+};
+
+/* Instances whose watermarks leave a zone no usable page. */
+FIXTURE_VARIANT_ADD(bad_param, one_page) {
+	"mem=4096", EINVAL, "zone Normal of node 0 has 1 pages, not above its high watermark"
+};
+
+FIXTURE_VARIANT_ADD(bad_param, sixteen_pages) {
+	"mem=64K", EINVAL, "zone DMA of node 0 has 1 pages, not above its high watermark"
+};
+
+FIXTURE_VARIANT_ADD(bad_param, min_free_kbytes_too_high) {
+	"mem=1M min_free_kbytes=700", EINVAL, "not above its high watermark"
+};
+
 FIXTURE_SETUP(bad_param)
 {
 	ASSERT_FALSE(svm_loaded());
@@ -110,7 +145,8 @@ FIXTURE_VARIANT(good_param) {
 	int max_order;
 };
 
-FIXTURE_VARIANT_ADD(good_param, one_page) { "mem=4096", 1, 10 };
+/* The smallest instance with the default zones and watermarks. */
+FIXTURE_VARIANT_ADD(good_param, smallest) { "mem=640K", 160, 10 };
 
 FIXTURE_VARIANT_ADD(good_param, odd_kib) { "mem=1004K", 251, 10 };
 
@@ -248,7 +284,7 @@ TEST(memfree_returns)
 	 * own BTF (tens of MiB): load once before taking the baseline. Then
 	 * several rounds, so that a leak of even a few pages per load adds up.
 	 */
-	ASSERT_EQ(0, svm_load("mem=4096"));
+	ASSERT_EQ(0, svm_load("mem=1M"));
 	ASSERT_EQ(0, svm_unload());
 	base = free_kb();
 	ASSERT_GT(base, mem_kb);
@@ -264,6 +300,37 @@ TEST(memfree_returns)
 	TH_LOG("free: %ld KiB before, %ld KiB after 4 rounds of 256M",
 	       base, after);
 	EXPECT_LE(labs(after - base), SVM_MEMFREE_TOLERANCE_KB);
+}
+
+/*
+ * The smallest instance the defaults allow works: its pages fault in,
+ * hold their data, and the swap bounce pool fits in its Normal zone.
+ */
+TEST(smallest_instance_works)
+{
+	const unsigned long pages = 32, pg = 4096;
+	unsigned long i, bad = 0;
+	unsigned char *a;
+	int fd;
+
+	ASSERT_FALSE(svm_loaded());
+	ASSERT_EQ(0, svm_load("mem=640K"));
+	fd = svm_object_open(O_RDWR, 1, pages * pg);
+	ASSERT_GE(fd, 0);
+	a = mmap(NULL, pages * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	for (i = 0; i < pages; i++)
+		EXPECT_EQ(0, access_signal(a + i * pg, 1));
+	for (i = 0; i < pages; i++)
+		a[i * pg + i] = (unsigned char)(i + 1);
+	for (i = 0; i < pages; i++)
+		bad += a[i * pg + i] != (unsigned char)(i + 1);
+	EXPECT_EQ(0, bad);
+	munmap(a, pages * pg);
+	close(fd);
+	ASSERT_EQ(0, svm_unload());
+	ASSERT_EQ(0, svm_load("mem=640K swapdev=/dev/vda swapdev_format=1 swapdev_lowmem=1"));
+	ASSERT_EQ(0, svm_unload());
 }
 
 #define FPA "/sys/kernel/debug/fail_page_alloc/"

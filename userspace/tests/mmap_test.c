@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -959,6 +960,112 @@ TEST_F(mm, vmstat)
 	EXPECT_EQ(cache0, svm_vmstat("nr_file_pages"));
 	EXPECT_EQ(0, svm_vmstat("nr_dirty"));
 	EXPECT_LE(free0 + 100, svm_vmstat("pgfree"));
+}
+
+/*
+ * Access through another address space's view: ptrace peeks and
+ * /proc/PID/mem fall back to ->access, which VM_IO mappings lack, and give
+ * EIO. The data is intact.
+ */
+TEST_F(mm, remote_access_errno)
+{
+	unsigned char *a, buf[16];
+	int status, memfd;
+	pid_t pid;
+	long word;
+
+	self->fd = svm_object_open(O_RDWR, 1, PG);
+	ASSERT_GE(self->fd, 0);
+	a = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	memset(a, 0x3c, PG);
+
+	memfd = open("/proc/self/mem", O_RDONLY);
+	ASSERT_GE(memfd, 0);
+	EXPECT_EQ(-1, pread(memfd, buf, sizeof(buf), (off_t)(uintptr_t)a));
+	EXPECT_EQ(EIO, errno);
+	close(memfd);
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		raise(SIGSTOP);
+		_exit(a[0] == 0x3c ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, pid, a, NULL);
+	EXPECT_EQ(-1, word);
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, pid, NULL, NULL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0x3c, a[PG - 1]);
+	munmap(a, PG);
+}
+
+/*
+ * madvise() advice that needs what shadowvm mappings do not offer: hole
+ * punching (MADV_REMOVE: the device is no regular file, ENODEV) and
+ * prefaulting through get_user_pages() (MADV_POPULATE_*: VM_IO, EINVAL).
+ * The mapping and its data are left as they were.
+ */
+TEST_F(mm, madvise_errno)
+{
+	unsigned char *a;
+
+	self->fd = svm_object_open(O_RDWR, 1, 4 * PG);
+	ASSERT_GE(self->fd, 0);
+	a = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	memset(a, 0x77, 4 * PG);
+	EXPECT_EQ(-1, madvise(a, 4 * PG, MADV_REMOVE));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, madvise(a, 4 * PG, MADV_POPULATE_READ));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, madvise(a, 4 * PG, MADV_POPULATE_WRITE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0x77, a[0]);
+	EXPECT_EQ(0x77, a[4 * PG - 1]);
+	munmap(a, 4 * PG);
+}
+
+/*
+ * A mapping reaching past the largest object (2^32 pages) is refused with
+ * EOVERFLOW, as the kernel refuses a mapping past a file's largest offset,
+ * and leaves the object's size alone; one ending exactly there is fine.
+ */
+TEST_F(mm, mmap_past_max_size)
+{
+	const off_t max = (off_t)1 << 44;
+	struct shadowvm_object_stats st;
+	int kmsg;
+	void *a;
+
+	kmsg = kmsg_open();
+	ASSERT_GE(kmsg, 0);
+	self->fd = svm_object_open(O_RDWR, 1, 0);
+	ASSERT_GE(self->fd, 0);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PG, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, self->fd, max));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED,
+				   self->fd, max - PG));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_TRUE(kmsg_contains(kmsg, "past the largest object"));
+	close(kmsg);
+	ASSERT_EQ(0, get_stats(self->fd, &st));
+	EXPECT_EQ(0, st.size);
+
+	a = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 max - PG);
+	ASSERT_NE(MAP_FAILED, a);
+	ASSERT_EQ(0, get_stats(self->fd, &st));
+	EXPECT_EQ(max, st.size);
+	munmap(a, PG);
 }
 
 TEST_HARNESS_MAIN
