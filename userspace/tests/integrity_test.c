@@ -75,7 +75,7 @@ struct report {
 /* Figures of a case, in memory shared by all its processes. */
 struct stats {
 	long ops, bytes, mismatches, errors, sigbus, forks;
-	long truncations, objects, vmsplices;
+	long truncations, objects, vmsplices, enospc;
 	int nreports;
 	struct report report[MAX_REPORTS];
 };
@@ -331,7 +331,14 @@ static void write_pwrite(struct ctx *c, struct obj *o, uint32_t p)
 
 	fill_page(buf, c->seed, o->id, p, o->gen[p] + 1);
 	if (pwrite(o->fd, buf, PAGE, (off_t)p * PAGE) != (ssize_t)PAGE) {
-		error(c, "pwrite");
+		/*
+		 * ENOSPC: direct reclaim found no page, as the ABI allows;
+		 * nothing was written. Counted and printed, not a mismatch.
+		 */
+		if (errno == ENOSPC)
+			__atomic_add_fetch(&c->st->enospc, 1, __ATOMIC_RELAXED);
+		else
+			error(c, "pwrite");
 		return;
 	}
 	o->gen[p]++;
@@ -786,9 +793,9 @@ static void print_stats(const char *name, struct ctx *c, double secs)
 	printf("# %s: seed %#llx, %.1f s, %ld ops, %ld bytes verified, %ld mismatching bytes, %ld errors\n",
 	       name, (unsigned long long)c->seed, secs, st->ops, st->bytes,
 	       st->mismatches, st->errors);
-	printf("# %s: %ld forks, %ld truncations, %ld objects churned, %ld SIGBUS caught, %ld vmsplices\n",
+	printf("# %s: %ld forks, %ld truncations, %ld objects churned, %ld SIGBUS caught, %ld ENOSPC, %ld vmsplices\n",
 	       name, st->forks, st->truncations, st->objects, st->sigbus,
-	       st->vmsplices);
+	       st->enospc, st->vmsplices);
 	for (i = 0; i < st->nreports && i < MAX_REPORTS; i++) {
 		struct report *r = &st->report[i];
 
@@ -840,19 +847,19 @@ FIXTURE_VARIANT(stress) {
 FIXTURE_VARIANT_ADD(stress, swap) {
 	.params = "mem=4M swapdev=/dev/vda swapdev_format=1",
 	.swap = 1, .procs = 2, .threads = 2, .obj_pages = 1024,
-	.weight = 0.20,
+	.weight = 0.18,
 };
 
 /* The same workload, everything resident. */
 FIXTURE_VARIANT_ADD(stress, noswap) {
 	.params = "mem=32M",
-	.procs = 2, .threads = 2, .obj_pages = 1024, .weight = 0.10,
+	.procs = 2, .threads = 2, .obj_pages = 1024, .weight = 0.08,
 };
 
 /* One thread doing every operation in turn: checks the model itself. */
 FIXTURE_VARIANT_ADD(stress, single) {
 	.params = "mem=32M",
-	.procs = 1, .threads = 1, .obj_pages = 256, .weight = 0.08,
+	.procs = 1, .threads = 1, .obj_pages = 256, .weight = 0.07,
 };
 
 /* Lines shadowvm logs when pages or frees went wrong. */
@@ -1122,7 +1129,7 @@ static void run_race(struct __test_metadata *_metadata, const char *name,
 TEST_F_TIMEOUT(race, truncate_vs_map, 30)
 {
 	run_race(_metadata, "truncate_vs_map", self->outstanding,
-		 X_MAPPER | X_TOUCHER | X_READER | X_ZAPPER | X_TRUNC, 0.12,
+		 X_MAPPER | X_TOUCHER | X_READER | X_ZAPPER | X_TRUNC, 0.10,
 		 1);
 }
 
@@ -1133,7 +1140,7 @@ TEST_F_TIMEOUT(race, truncate_vs_map, 30)
 TEST_F_TIMEOUT(race, drop_clean_vs_truncate, 30)
 {
 	run_race(_metadata, "drop_clean_vs_truncate", self->outstanding,
-		 X_MAPPER | X_DROPPER | X_READER | X_ZAPPER | X_TRUNC, 0.12,
+		 X_MAPPER | X_DROPPER | X_READER | X_ZAPPER | X_TRUNC, 0.10,
 		 2);
 }
 
@@ -1239,7 +1246,7 @@ TEST_F_TIMEOUT(race, newobj_vs_mmap, 30)
 TEST_F_TIMEOUT(race, vmsplice_truncate, 30)
 {
 	double t0 = svm_now();
-	struct ctx *c = ctx_new(case_seconds(0.05), case_seed(4));
+	struct ctx *c = ctx_new(case_seconds(0.04), case_seed(4));
 	unsigned long long zero = 0;
 	int iters = 0, refused = 0, p[2], fd;
 	char exp[PAGE], got[PAGE], *m;
@@ -1299,7 +1306,7 @@ TEST_F_TIMEOUT(race, vmsplice_truncate, 30)
 TEST_F_TIMEOUT(race, drop_clean_after_unmap, 30)
 {
 	double t0 = svm_now();
-	struct ctx *c = ctx_new(case_seconds(0.05), case_seed(5));
+	struct ctx *c = ctx_new(case_seconds(0.04), case_seed(5));
 	size_t len = RACE_PAGES * PAGE;
 	char buf[RACE_PAGES * PAGE], *m;
 	int iters = 0, i;
@@ -1408,21 +1415,26 @@ static void *lw_writer(void *arg)
 	uint32_t first = a->me * LW_PAGES;
 	unsigned char *model = calloc(1, len), *buf = malloc(len), *m;
 	uint64_t rs = c->seed * 11 + a->me;
+	int i, round, last;
 	size_t off;
-	int i;
 
 	if (!model || !buf) {
 		error(c, "malloc");
 		return NULL;
 	}
-	while (time_left(c)) {
+	/*
+	 * A lost byte stays lost: checking every other round (and once at
+	 * the end) leaves more time for the writes that race reclaim.
+	 */
+	for (round = 0, last = 0; !last; round++) {
+		last = !time_left(c);
 		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, o->fd,
 			 (off_t)first * PAGE);
 		if (m == MAP_FAILED) {
 			error(c, "mmap (writer)");
 			break;
 		}
-		for (i = 0; i < 64; i++) {
+		for (i = 0; i < 64 && !last; i++) {
 			unsigned char v = rnd(&rs);
 
 			off = rnd(&rs) % len;
@@ -1431,16 +1443,18 @@ static void *lw_writer(void *arg)
 		}
 		if (rnd(&rs) % 3 == 0)
 			madvise(m, len, MADV_DONTNEED);
-		if (!guarded_copy(c, buf, m, len))
+		if ((last || round % 4 == 1) && !guarded_copy(c, buf, m, len))
 			lw_check(c, model, buf, first, "map (bytes)");
 		munmap(m, len);
+		op_done(c);
+		if (!last && round % 4 != 3)
+			continue;
 		if (pread(o->fd, buf, len, (off_t)first * PAGE) !=
 		    (ssize_t)len) {
 			error(c, "pread (writer)");
 			continue;
 		}
 		lw_check(c, model, buf, first, "pread (bytes)");
-		op_done(c);
 	}
 	free(model);
 	free(buf);
@@ -1472,7 +1486,7 @@ static void *lw_hog(void *arg)
 TEST_F_TIMEOUT(swap, lost_write, 30)
 {
 	double t0 = svm_now();
-	struct ctx *c = ctx_new(case_seconds(0.20), case_seed(6));
+	struct ctx *c = ctx_new(case_seconds(0.31), case_seed(6));
 	struct lw_arg a[LW_THREADS + 1];
 	int i;
 
