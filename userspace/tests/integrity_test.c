@@ -23,8 +23,8 @@
  *
  * Duration: INTEGRITY_SECONDS (default 60) is shared by the cases in
  * proportion to their weight; the work done in that time depends on the
- * kernel (the debug kernel does about a third of it). INTEGRITY_SEED
- * changes the seed (printed by each case).
+ * kernel (under TCG the debug kernel does a tenth of it or less).
+ * INTEGRITY_SEED changes the seed (printed by each case).
  */
 #define _GNU_SOURCE
 #include <errno.h>
