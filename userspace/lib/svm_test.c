@@ -312,3 +312,57 @@ int access_signal(unsigned char *addr, int write)
 		return WTERMSIG(status);
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
+
+long long svm_swapinfo(const char *key)
+{
+	static char buf[4096];
+
+	if (read_file(SVM_SWAPINFO_FILE, buf, sizeof(buf)) < 0)
+		return -1;
+	return spaced_value(buf, key);
+}
+
+long long svm_outstanding_pages(void)
+{
+	return svm_vmstat("pgalloc_dma") + svm_vmstat("pgalloc_normal") +
+	       svm_vmstat("pgalloc_high") - svm_vmstat("pgfree");
+}
+
+long long svm_bad_frees(long long v[4])
+{
+	static char buf[4096];
+	const char *p;
+
+	if (read_file(SVM_MEMINFO_FILE, buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "\nBadFrees:");
+	if (!p || sscanf(p + strlen("\nBadFrees:"), "%lld %lld %lld %lld",
+			 &v[0], &v[1], &v[2], &v[3]) != 4)
+		return -1;
+	return v[0] + v[1] + v[2] + v[3];
+}
+
+int kmsg_grep(int fd, const char *const *needles, int print)
+{
+	const char *const *n;
+	char rec[8192];
+	int found = 0;
+	ssize_t len;
+
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0 && errno == EPIPE)
+			continue;	/* overwritten records: go on */
+		if (len <= 0)
+			break;
+		rec[len] = '\0';
+		for (n = needles; *n; n++)
+			if (strstr(rec, *n))
+				break;
+		if (!*n)
+			continue;
+		if (found++ < print)
+			printf("# kmsg: %s", rec);
+	}
+	return found;
+}

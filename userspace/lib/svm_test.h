@@ -90,4 +90,26 @@ double svm_now(void);
  */
 int access_signal(unsigned char *addr, int write);
 
+/* The module instance's debugfs meminfo and swapinfo files. */
+#define SVM_MEMINFO_FILE "/sys/kernel/debug/shadowvm/shadowvm/meminfo"
+#define SVM_SWAPINFO_FILE "/sys/kernel/debug/shadowvm/shadowvm/swapinfo"
+/* One counter of SVM_SWAPINFO_FILE, or -1. */
+long long svm_swapinfo(const char *key);
+/*
+ * Shadow pages allocated and not freed: the pgalloc_* totals of
+ * SVM_VMSTAT_FILE minus pgfree.
+ */
+long long svm_outstanding_pages(void);
+/*
+ * The four BadFrees counters of SVM_MEMINFO_FILE (not allocated, wrong
+ * order, foreign page, still in use) into @v; returns their sum or -1.
+ */
+long long svm_bad_frees(long long v[4]);
+/*
+ * Counts the records newer than kmsg_open() that contain any of the
+ * NULL-terminated @needles, printing the first @print of them as
+ * "# kmsg: <record>"; consumes records.
+ */
+int kmsg_grep(int fd, const char *const *needles, int print);
+
 #endif
