@@ -24,6 +24,30 @@
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * For tests: when set, a write completion calls it after decrementing
+ * writes_inflight, a read completion after unlocking its page. Past those
+ * points nobody waits for the completion any more, yet it still touches
+ * the area: a test stops it there to race svm_swapoff() against it.
+ * Kernels without CONFIG_KUNIT have neither the pointer nor its test.
+ */
+svm_swap_end_io_hook_t svm_swap_end_io_hook;
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_end_io_hook);
+
+static void svm_swap_end_io_test(struct svm_swap_info *si)
+{
+	svm_swap_end_io_hook_t hook = READ_ONCE(svm_swap_end_io_hook);
+
+	if (hook)
+		hook(si);
+}
+#else
+static inline void svm_swap_end_io_test(struct svm_swap_info *si)
+{
+}
+#endif
+
 /* Frees written pages nobody reclaiming came to free. */
 static void svm_swap_reap_work(struct work_struct *work)
 {
@@ -121,6 +145,7 @@ static void svm_swap_write_end_io(struct bio *bio)
 	if (llist_add(&sb->node, &si->written))
 		queue_work(system_unbound_wq, &si->reap_work);
 	atomic_dec(&si->writes_inflight);
+	svm_swap_end_io_test(si);
 	wake_up_all(&si->written_wait);
 }
 
@@ -231,6 +256,7 @@ static void svm_swap_read_done(struct svm_swap_bio *sb, int err)
 		svm_set_page_uptodate(sb->page);
 	}
 	svm_unlock_page(sb->page);
+	svm_swap_end_io_test(si);
 }
 
 static void svm_swap_read_work(struct work_struct *work)

@@ -252,5 +252,9 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
 struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 				     struct llist_node *node, int *error);
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
+#if IS_ENABLED(CONFIG_KUNIT)
+typedef void (*svm_swap_end_io_hook_t)(struct svm_swap_info *si);
+extern svm_swap_end_io_hook_t svm_swap_end_io_hook;
+#endif
 
 #endif /* _SHADOWVM_SWAP_H */
