@@ -437,6 +437,7 @@ void svm_swapoff(struct svm_instance *svm)
 		pr_err("%s: %lu swap slots still in use at swapoff\n",
 		       svm->name, si->inuse_pages);
 	WRITE_ONCE(svm->swap, NULL);
+	/* No completion holds si->users any more: nothing else touches @si. */
 	svm_swap_info_free(si);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapoff);
