@@ -7,7 +7,10 @@
  * the debug kernel).
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/sched/task.h>
 #include <linux/string.h>
 
 #include <shadowvm/core.h>
@@ -305,6 +308,147 @@ static void svm_reclaim_swap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), slots);
 }
 
+/*
+ * A swap completion stopped by svm_swap_end_io_hook at the point past
+ * which nobody waits for it, and svm_swapoff() started meanwhile.
+ */
+struct svm_swapoff_race {
+	struct svm_instance *svm;
+	struct svm_page *page;
+	bool write;
+	int io_ret;
+	struct completion at_hook;
+	struct completion release;
+	struct completion io_done;
+	struct completion swapoff_done;
+};
+
+static struct svm_swapoff_race *svm_race;
+
+static void svm_swapoff_race_hook(struct svm_swap_info *si)
+{
+	struct svm_swapoff_race *r = READ_ONCE(svm_race);
+
+	if (!r || si->svm != r->svm)
+		return;
+	complete(&r->at_hook);
+	wait_for_completion(&r->release);
+}
+
+static void svm_swapoff_race_unhook(void *unused)
+{
+	WRITE_ONCE(svm_swap_end_io_hook, NULL);
+	WRITE_ONCE(svm_race, NULL);
+}
+
+/* brd completes a bio inline: the completion runs in this task. */
+static int svm_swapoff_race_io(void *data)
+{
+	struct svm_swapoff_race *r = data;
+
+	if (r->write)
+		r->io_ret = svm_swap_writepage(r->svm, r->page);
+	else
+		r->io_ret = svm_swap_readpage(r->svm, r->page);
+	complete(&r->io_done);
+	return 0;
+}
+
+static int svm_swapoff_race_off(void *data)
+{
+	struct svm_swapoff_race *r = data;
+
+	svm_swapoff(r->svm);
+	complete(&r->swapoff_done);
+	return 0;
+}
+
+static struct task_struct *svm_swapoff_race_start(struct kunit *test,
+						  int (*fn)(void *),
+						  struct svm_swapoff_race *r,
+						  const char *name)
+{
+	struct task_struct *task = kthread_create(fn, r, "%s", name);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	/* It may finish before kthread_stop(): keep its task. */
+	get_task_struct(task);
+	wake_up_process(task);
+	return task;
+}
+
+/*
+ * A swap completion may run in task context (brd completes in the
+ * submitter, blk-mq in a polling or remote task, a threaded handler):
+ * svm_swapoff() must not free the area while a completion is still
+ * between its last signal to waiters and its last touch of the area.
+ * The completion is held there; svm_swapoff() must still be waiting
+ * half a second later, and return once the completion is let go.
+ */
+static void svm_swapoff_race(struct kunit *test, bool write)
+{
+	struct svm_instance *svm = create(test, 64, true);
+	struct svm_swapoff_race r = { .svm = svm, .write = write };
+	struct task_struct *io, *off;
+	struct svm_swp_entry e = svm_get_swap_page(svm);
+	unsigned long early;
+
+	r.page = svm_alloc_page(svm, SVM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r.page);
+	KUNIT_ASSERT_NE(test, e.val, 0);
+	/* The page is the swap cache's and ours, the slot the cache's. */
+	svm_lock_page(r.page);
+	KUNIT_ASSERT_EQ(test, svm_add_to_swap_cache(svm, r.page, e), 0);
+	svm_swap_free(svm, e);
+	if (write) {
+		fill(svm, r.page, 7);
+		svm_set_page_writeback(r.page);
+	}
+	init_completion(&r.at_hook);
+	init_completion(&r.release);
+	init_completion(&r.io_done);
+	init_completion(&r.swapoff_done);
+	WRITE_ONCE(svm_race, &r);
+	WRITE_ONCE(svm_swap_end_io_hook, svm_swapoff_race_hook);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, svm_swapoff_race_unhook,
+						  NULL));
+
+	io = svm_swapoff_race_start(test, svm_swapoff_race_io, &r,
+				    write ? "svm-swap-write" : "svm-swap-read");
+	wait_for_completion(&r.at_hook);
+	KUNIT_EXPECT_EQ(test, atomic_read(&svm->swap->writes_inflight), 0);
+	/*
+	 * Our reference goes: a written page comes back to the reaper with
+	 * the writer's, a read one stays in the swap cache for the drain.
+	 */
+	if (!write)
+		svm_put_page(svm, r.page);
+	off = svm_swapoff_race_start(test, svm_swapoff_race_off, &r,
+				     "svm-swapoff");
+	early = wait_for_completion_timeout(&r.swapoff_done, HZ / 2);
+	complete(&r.release);
+	wait_for_completion(&r.io_done);
+	wait_for_completion(&r.swapoff_done);
+	KUNIT_EXPECT_EQ(test, kthread_stop_put(io), 0);
+	KUNIT_EXPECT_EQ(test, kthread_stop_put(off), 0);
+	KUNIT_EXPECT_EQ_MSG(test, early, 0,
+			    "svm_swapoff() returned while a %s completion still ran",
+			    write ? "write" : "read");
+	KUNIT_EXPECT_EQ(test, r.io_ret, 0);
+	KUNIT_EXPECT_FALSE(test, svm_swap_active(svm));
+}
+
+static void svm_swapoff_write_race_test(struct kunit *test)
+{
+	svm_swapoff_race(test, true);
+}
+
+static void svm_swapoff_read_race_test(struct kunit *test)
+{
+	svm_swapoff_race(test, false);
+}
+
 static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_swp_entry_test),
 	KUNIT_CASE(svm_swap_slots_test),
@@ -313,6 +457,8 @@ static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_lru_accessed_test),
 	KUNIT_CASE(svm_reclaim_clean_test),
 	KUNIT_CASE(svm_reclaim_swap_test),
+	KUNIT_CASE(svm_swapoff_write_race_test),
+	KUNIT_CASE(svm_swapoff_read_race_test),
 	{}
 };
 

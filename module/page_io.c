@@ -5,16 +5,19 @@
  *
  * A bio carries the real page behind a shadow page, so a HIGHMEM shadow
  * page needs no kernel mapping for I/O; only an area declared lowmem-only
- * bounces it. Completions run in interrupt context, where the shadow
+ * bounces it. Completions may run in interrupt context, where the shadow
  * allocator's locks may not be taken: a write completion unlocks the page
  * and queues it for the next reclaim pass to free, a read completion marks
  * the page up to date and unlocks it, handing bounced reads to a work item.
+ * They may as well run in a task (brd completes in the submitter), so
+ * each bio holds a reference on its area until its completion is over.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/percpu-refcount.h>
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
@@ -23,6 +26,30 @@
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * For tests: when set, a write completion calls it after decrementing
+ * writes_inflight, a read completion after unlocking its page. Past those
+ * points nobody waits for the completion any more, yet it still touches
+ * the area: a test stops it there to race svm_swapoff() against it.
+ * Kernels without CONFIG_KUNIT have neither the pointer nor its test.
+ */
+svm_swap_end_io_hook_t svm_swap_end_io_hook;
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_end_io_hook);
+
+static void svm_swap_end_io_test(struct svm_swap_info *si)
+{
+	svm_swap_end_io_hook_t hook = READ_ONCE(svm_swap_end_io_hook);
+
+	if (hook)
+		hook(si);
+}
+#else
+static inline void svm_swap_end_io_test(struct svm_swap_info *si)
+{
+}
+#endif
 
 /* Frees written pages nobody reclaiming came to free. */
 static void svm_swap_reap_work(struct work_struct *work)
@@ -33,30 +60,73 @@ static void svm_swap_reap_work(struct work_struct *work)
 	svm_reap_written_background(si->svm);
 }
 
+/* The last bio's completion is over: svm_swap_io_quiesce() may go on. */
+static void svm_swap_users_release(struct percpu_ref *ref)
+{
+	struct svm_swap_info *si = container_of(ref, struct svm_swap_info,
+						users);
+
+	complete(&si->comp);
+}
+
 /**
  * svm_swap_io_init() - set up an area's bios
  * @si: the area
  *
+ * Context: process context; may sleep.
  * Return: 0 or -ENOMEM.
  */
 int svm_swap_io_init(struct svm_swap_info *si)
 {
+	int ret;
+
 	init_llist_head(&si->written);
 	init_waitqueue_head(&si->written_wait);
 	INIT_WORK(&si->reap_work, svm_swap_reap_work);
+	init_completion(&si->comp);
+	ret = percpu_ref_init(&si->users, svm_swap_users_release, 0,
+			      GFP_KERNEL);
+	if (ret)
+		return ret;
 	return bioset_init(&si->bioset, BIO_POOL_SIZE,
 			   offsetof(struct svm_swap_bio, bio),
 			   BIOSET_NEED_BVECS);
 }
 
 /**
- * svm_swap_io_exit() - free an area's bios; no I/O may be in flight
- * @si: the area
+ * svm_swap_io_quiesce() - wait until no completion can touch the area
+ * @si: the area; no new I/O may be started on it
+ *
+ * Each bio holds @si->users from its allocation until the last thing its
+ * completion does. Completions may run in an interrupt, a softirq, a task
+ * polling for them or completing them for another CPU, a threaded
+ * handler, or inline in the submitting task (brd): so neither the
+ * writes_inflight count nor an RCU grace period tells when they are over,
+ * but the reference does. Once it is gone, the reap work queued by the
+ * last write completion is flushed, and nothing but the caller touches
+ * the area: written pages left on @si->written are the caller's to reap.
+ *
+ * Context: process context; sleeps.
+ */
+void svm_swap_io_quiesce(struct svm_swap_info *si)
+{
+	percpu_ref_kill(&si->users);
+	wait_for_completion(&si->comp);
+	flush_work(&si->reap_work);
+}
+
+/**
+ * svm_swap_io_exit() - free an area's bios
+ * @si: the area: svm_swap_io_quiesce() was called, or no I/O was ever
+ *      started
+ *
+ * Context: process context; may sleep.
  */
 void svm_swap_io_exit(struct svm_swap_info *si)
 {
 	cancel_work_sync(&si->reap_work);
 	bioset_exit(&si->bioset);
+	percpu_ref_exit(&si->users);
 }
 
 /**
@@ -98,6 +168,8 @@ static struct svm_swap_bio *svm_swap_bio_alloc(struct svm_swap_info *si,
 	bio = bio_alloc_bioset(file_bdev(si->bdev_file), 1, opf, GFP_NOIO,
 			       &si->bioset);
 	sb = container_of(bio, struct svm_swap_bio, bio);
+	/* Until the completion's last touch of @si: svm_swap_io_quiesce(). */
+	percpu_ref_get(&si->users);
 	sb->si = si;
 	sb->page = page;
 	sb->io_page = io_page;
@@ -121,7 +193,13 @@ static void svm_swap_write_end_io(struct bio *bio)
 	if (llist_add(&sb->node, &si->written))
 		queue_work(system_unbound_wq, &si->reap_work);
 	atomic_dec(&si->writes_inflight);
+	svm_swap_end_io_test(si);
 	wake_up_all(&si->written_wait);
+	/*
+	 * Last: svm_swapoff() may free @si as soon as this is dropped. The
+	 * bio itself waits on @si->written for a reaper.
+	 */
+	percpu_ref_put(&si->users);
 }
 
 /**
@@ -231,22 +309,26 @@ static void svm_swap_read_done(struct svm_swap_bio *sb, int err)
 		svm_set_page_uptodate(sb->page);
 	}
 	svm_unlock_page(sb->page);
+	svm_swap_end_io_test(si);
 }
 
 static void svm_swap_read_work(struct work_struct *work)
 {
 	struct svm_swap_bio *sb = container_of(work, struct svm_swap_bio, work);
+	struct svm_swap_info *si = sb->si;
 	int err = blk_status_to_errno(sb->bio.bi_status);
 
-	svm_bounce_unmap(&sb->si->bounce, sb->page, sb->io_page, SVM_IO_READ,
-			 err);
+	svm_bounce_unmap(&si->bounce, sb->page, sb->io_page, SVM_IO_READ, err);
 	svm_swap_read_done(sb, err);
+	/* The bio goes back to @si->bioset: the reference goes after it. */
 	bio_put(&sb->bio);
+	percpu_ref_put(&si->users);
 }
 
 static void svm_swap_read_end_io(struct bio *bio)
 {
 	struct svm_swap_bio *sb = container_of(bio, struct svm_swap_bio, bio);
+	struct svm_swap_info *si = sb->si;
 
 	/* Copying a bounce page back takes locks interrupts must not. */
 	if (sb->io_page != sb->page) {
@@ -256,6 +338,7 @@ static void svm_swap_read_end_io(struct bio *bio)
 	}
 	svm_swap_read_done(sb, blk_status_to_errno(bio->bi_status));
 	bio_put(bio);
+	percpu_ref_put(&si->users);
 }
 
 /**

@@ -409,9 +409,10 @@ EXPORT_SYMBOL_IF_KUNIT(svm_swapon);
  * svm_swapoff() - detach an instance's swap area
  * @svm: the instance; no object may hold a swap entry any more
  *
- * Waits for writes in flight, frees the pages left in the swap cache
- * (written, or read ahead and never claimed), then checks that every
- * slot came back: one still in use is a leak and is reported.
+ * Waits until every bio's completion is over (svm_swap_io_quiesce()),
+ * frees the pages left in the swap cache (written, or read ahead and
+ * never claimed), then checks that every slot came back: one still in
+ * use is a leak and is reported.
  *
  * Context: process context; may sleep.
  */
@@ -421,16 +422,22 @@ void svm_swapoff(struct svm_instance *svm)
 
 	if (!si)
 		return;
-	wait_event(si->written_wait, !atomic_read(&si->writes_inflight));
-	/* Completions run with preemption off: let the last one return. */
-	synchronize_rcu();
-	flush_work(&si->reap_work);
+	/*
+	 * A completion may still be touching @si after writes_inflight fell
+	 * to 0 (or after unlocking its page, for a read), in any context, a
+	 * preemptible task included: an RCU grace period does not wait for
+	 * it. Every bio holds si->users until its completion's last touch of
+	 * @si; once that reference is gone and the reap work it queued is
+	 * flushed, only this function uses @si, and it may be freed.
+	 */
+	svm_swap_io_quiesce(si);
 	svm_reap_written(svm, false);
 	svm_swap_cache_drain(svm);
 	if (si->inuse_pages)
 		pr_err("%s: %lu swap slots still in use at swapoff\n",
 		       svm->name, si->inuse_pages);
 	WRITE_ONCE(svm->swap, NULL);
+	/* No completion holds si->users any more: nothing else touches @si. */
 	svm_swap_info_free(si);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapoff);

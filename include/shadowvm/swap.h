@@ -16,6 +16,7 @@
 #include <linux/bio.h>
 #include <linux/completion.h>
 #include <linux/llist.h>
+#include <linux/percpu-refcount.h>
 #include <linux/wait.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -125,6 +126,10 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @written_wait: woken at each completed write
  * @reap_work: frees written pages soon after their writes complete, when
  *             no reclaimer comes by first
+ * @users: held by each bio from its allocation until its completion's last
+ *         touch of the area, in whatever context that runs; svm_swapoff()
+ *         frees the area only once it is gone (svm_swap_io_quiesce())
+ * @comp: completed when @users, killed, drops to zero
  * @clusters: new empty clusters found by the scan
  * @scan_fallbacks: allocations that found no empty cluster and took the
  *                  first free slot
@@ -163,6 +168,8 @@ struct svm_swap_info {
 	atomic_t writes_inflight;
 	wait_queue_head_t written_wait;
 	struct work_struct reap_work;
+	struct percpu_ref users;
+	struct completion comp;
 	atomic_long_t clusters;
 	atomic_long_t scan_fallbacks;
 	atomic_long_t alloc_fail;
@@ -243,6 +250,7 @@ void svm_free_swap_and_cache(struct svm_instance *svm,
 
 /* module/page_io.c: reading and writing pages */
 int svm_swap_io_init(struct svm_swap_info *si);
+void svm_swap_io_quiesce(struct svm_swap_info *si);
 void svm_swap_io_exit(struct svm_swap_info *si);
 int svm_swap_rw_header(struct svm_swap_info *si, struct page *page,
 		       bool write);
@@ -252,5 +260,9 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
 struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 				     struct llist_node *node, int *error);
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
+#if IS_ENABLED(CONFIG_KUNIT)
+typedef void (*svm_swap_end_io_hook_t)(struct svm_swap_info *si);
+extern svm_swap_end_io_hook_t svm_swap_end_io_hook;
+#endif
 
 #endif /* _SHADOWVM_SWAP_H */
