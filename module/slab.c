@@ -1191,7 +1191,9 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_reap);
  * descriptor off the slab unless the left-over space holds it; the
  * left-over space is cut into colours of a cache line each.
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep. The descriptor is allocated, and
+ * may reclaim, before the chain mutex is taken: the caller must not hold
+ * it.
  * Return: the cache, or NULL (bad arguments, a duplicate name, no memory;
  * the reason is logged).
  */
@@ -1210,33 +1212,40 @@ struct svm_kmem_cache *svm_kmem_cache_create(struct svm_instance *svm,
 		       __func__, name ? name : "(null)", size, align, flags);
 		return NULL;
 	}
-	mutex_lock(&st->chain_mutex);
-	list_for_each_entry(c, &st->chain, next) {
-		if (!strncmp(c->name, name, sizeof(c->name) - 1)) {
-			pr_err("%s: %s(%s): a cache of that name exists\n",
-			       svm->name, __func__, name);
-			cachep = NULL;
-			goto out;
-		}
-	}
+	/*
+	 * The descriptor is allocated before the chain mutex is taken, as
+	 * the book's kmem_cache_create() did before cache_chain_sem: the
+	 * allocation may enter direct reclaim, whose svm_kmem_cache_reap()
+	 * takes the chain mutex.
+	 */
 	cachep = svm_kmem_cache_alloc(st->cache_cache,
 				      SVM_GFP_KERNEL | SVM_GFP_ZERO);
 	if (!cachep) {
 		pr_err("%s: %s(%s): no memory\n", svm->name, __func__, name);
-		goto out;
+		return NULL;
 	}
 	ret = svm_cache_setup(svm, cachep, name, size, align, flags, ctor);
 	if (ret) {
 		pr_err("%s: %s(%s, %zu): object too large\n", svm->name,
 		       __func__, name, size);
-		svm_kmem_cache_free(st->cache_cache, cachep);
-		cachep = NULL;
-		goto out;
+		goto fail;
+	}
+	mutex_lock(&st->chain_mutex);
+	list_for_each_entry(c, &st->chain, next) {
+		if (!strncmp(c->name, name, sizeof(c->name) - 1)) {
+			mutex_unlock(&st->chain_mutex);
+			pr_err("%s: %s(%s): a cache of that name exists\n",
+			       svm->name, __func__, name);
+			goto fail;
+		}
 	}
 	list_add_tail(&cachep->next, &st->chain);
-out:
 	mutex_unlock(&st->chain_mutex);
 	return cachep;
+
+fail:
+	svm_kmem_cache_free(st->cache_cache, cachep);
+	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_create);
 
