@@ -990,6 +990,9 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_free);
  * the CPU for the others, as 6.12 SLUB's flush_all() does; directly for
  * offline CPUs, which run nothing. A @limit of 0 drains the array,
  * otherwise it sets the tunables and gives back what exceeds the limit.
+ * Without @remote, the arrays of other online CPUs are left alone: a task
+ * in reclaim (PF_MEMALLOC) must not wait for work items on a workqueue
+ * without a rescuer, which may need memory to find a worker.
  */
 struct svm_ac_work {
 	struct work_struct work;
@@ -1025,7 +1028,8 @@ static void svm_ac_work_fn(struct work_struct *work)
 }
 
 static void svm_ac_on_each_cpu(struct svm_kmem_cache *cachep,
-			       unsigned int limit, unsigned int batchcount)
+			       unsigned int limit, unsigned int batchcount,
+			       bool remote)
 {
 	struct svm_ac_work w = {
 		.cachep = cachep, .limit = limit, .batchcount = batchcount,
@@ -1048,6 +1052,8 @@ static void svm_ac_on_each_cpu(struct svm_kmem_cache *cachep,
 			continue;
 		}
 		put_cpu();
+		if (!remote)
+			continue;
 		INIT_WORK_ONSTACK(&w.work, svm_ac_work_fn);
 		queue_work_on(cpu, system_highpri_wq, &w.work);
 		flush_work(&w.work);
@@ -1066,7 +1072,7 @@ static void svm_ac_on_each_cpu(struct svm_kmem_cache *cachep,
  */
 void svm_kmem_cache_drain(struct svm_kmem_cache *cachep)
 {
-	svm_ac_on_each_cpu(cachep, 0, 0);
+	svm_ac_on_each_cpu(cachep, 0, 0, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_drain);
 
@@ -1111,7 +1117,10 @@ static struct svm_kmem_cache *svm_chain_next(struct svm_slab_state *st,
  * at up to SVM_REAP_SCANLEN caches of the chain. Skip caches marked
  * SVM_SLAB_NO_REAP, growing right now, or grown since the last look (that
  * mark is cleared, so they are candidates next time). Drain each
- * candidate's array caches (only when it may sleep) and weigh its free slabs in pages, counting
+ * candidate's array caches (only when it may sleep; from within reclaim,
+ * PF_MEMALLOC, only this CPU's and offline CPUs' arrays, since the
+ * others' work items run on a workqueue without a rescuer) and weigh its
+ * free slabs in pages, counting
  * caches with a constructor or multi-page slabs at 4/5 (they cost more to
  * rebuild); a cache worth SVM_REAP_PERFECT pages is taken at once. Half of
  * the chosen cache's free slabs, rounded up, go back to the buddy
@@ -1151,8 +1160,10 @@ unsigned long svm_kmem_cache_reap(struct svm_instance *svm, svm_gfp_t gfp)
 			goto next;
 		}
 		spin_unlock(&searchp->lock);
+		/* Reclaim drains only this CPU's and offline CPUs' arrays. */
 		if (svm_gfpflags_allow_blocking(gfp))
-			svm_kmem_cache_drain(searchp);
+			svm_ac_on_each_cpu(searchp, 0, 0,
+					   !(current->flags & PF_MEMALLOC));
 		spin_lock(&searchp->lock);
 		list_for_each_entry(slabp, &searchp->slabs_free, list)
 			full_free++;
@@ -1359,7 +1370,7 @@ int svm_kmem_cache_tune(struct svm_kmem_cache *cachep, unsigned int limit,
 	cachep->limit = limit;
 	cachep->batchcount = batchcount;
 	spin_unlock(&cachep->lock);
-	svm_ac_on_each_cpu(cachep, limit, batchcount);
+	svm_ac_on_each_cpu(cachep, limit, batchcount, true);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_tune);
