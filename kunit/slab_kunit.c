@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -1096,6 +1097,169 @@ static void svm_slab_teardown_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, svm_slab_init(svm), 0);
 }
 
+/*
+ * Creating a cache on an instance whose memory is exhausted: the
+ * descriptor's allocation from cache_cache must enter direct reclaim,
+ * which reaps the slab caches under the chain mutex. Run in a kthread
+ * bound to one CPU, so that cache_cache's array cache on that CPU is the
+ * one emptied, and waited for with a timeout: a creation that holds the
+ * chain mutex across the allocation never returns.
+ */
+struct create_full {
+	struct svm_instance *svm;
+	struct svm_kmem_cache *filler, *cachep;
+	struct svm_page **pages;
+	unsigned long nr_pages, max_pages;
+	void *descs[512], *objs[256];
+	unsigned int nr_descs;
+	int err;
+	struct completion done;
+};
+
+/* Allocate every lowmem page the watermarks let go of without reclaim. */
+static void exhaust_lowmem(struct create_full *d)
+{
+	unsigned long got;
+
+	do {
+		got = 0;
+		while (d->nr_pages < d->max_pages) {
+			struct svm_page *page;
+
+			page = svm_alloc_pages(d->svm, SVM_GFP_KERNEL |
+					       SVM_GFP_NORETRY |
+					       SVM_GFP_NOWARN, 0);
+			if (!page)
+				break;
+			d->pages[d->nr_pages++] = page;
+			got++;
+		}
+		/* Pages parked on per-CPU lists would spare reclaim. */
+		svm_drain_all_pages(d->svm);
+	} while (got);
+}
+
+static int create_full_fn(void *data)
+{
+	struct create_full *d = data;
+	struct svm_kmem_cache *cc = d->svm->slab->cache_cache;
+	struct svm_kmem_cache_stats s;
+	void **objs = d->objs;
+	unsigned int n = 0;
+
+	/* Sixteen free slabs: what reclaim will find to free. */
+	d->filler = svm_kmem_cache_create(d->svm, "reclaimable", 256, 0, 0,
+					  NULL);
+	if (!d->filler) {
+		d->err = -ENOMEM;
+		goto out;
+	}
+	while (d->filler->num_slabs < 16 && n < ARRAY_SIZE(d->objs)) {
+		objs[n] = svm_kmem_cache_alloc(d->filler, SVM_GFP_KERNEL);
+		if (!objs[n]) {
+			d->err = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	while (n)
+		svm_kmem_cache_free(d->filler, objs[--n]);
+	svm_kmem_cache_drain(d->filler);
+	if (d->err)
+		goto out;
+
+	/* No free descriptor on this CPU's array nor on cache_cache's slabs. */
+	for (;;) {
+		svm_kmem_cache_get_stats(cc, &s);
+		if (!s.cpu_avail && s.num_objs == s.active_objs)
+			break;
+		if (d->nr_descs == ARRAY_SIZE(d->descs)) {
+			d->err = -E2BIG;
+			goto out;
+		}
+		d->descs[d->nr_descs] = svm_kmem_cache_alloc(cc,
+							     SVM_GFP_KERNEL);
+		if (!d->descs[d->nr_descs]) {
+			d->err = -ENOMEM;
+			goto out;
+		}
+		d->nr_descs++;
+	}
+	exhaust_lowmem(d);
+	d->cachep = svm_kmem_cache_create(d->svm, "after-reclaim", 64, 0, 0,
+					  NULL);
+out:
+	complete(&d->done);
+	return 0;
+}
+
+static void svm_slab_create_under_reclaim_test(struct kunit *test)
+{
+	struct svm_params p = {
+		.name = "kunit-slab-full",
+		.nr_pages = 1024,
+		.max_order = MAX_PAGE_ORDER,
+		.nid = numa_node_id(),
+		.highmem_pages = SVM_ZONE_NONE,
+		.min_free_kbytes = 16,
+	};
+	struct task_struct *task;
+	struct create_full *d;
+	unsigned long i;
+
+	/* Not test-managed: a hung creator keeps using it after the test. */
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	init_completion(&d->done);
+	d->max_pages = p.nr_pages;
+	d->pages = kvcalloc(p.nr_pages, sizeof(*d->pages), GFP_KERNEL);
+	d->svm = svm_instance_create(&p);
+	task = d->pages && !IS_ERR(d->svm) ?
+	       kthread_create(create_full_fn, d, "svm-create-full") : NULL;
+	if (IS_ERR_OR_NULL(task)) {
+		if (!IS_ERR(d->svm))
+			svm_instance_destroy(d->svm);
+		kvfree(d->pages);
+		kfree(d);
+		KUNIT_FAIL(test, "no instance, page array or thread");
+		return;
+	}
+	get_task_struct(task);
+	kthread_bind(task, cpumask_first(cpu_online_mask));
+	wake_up_process(task);
+	if (!wait_for_completion_timeout(&d->done, 60 * HZ)) {
+		/*
+		 * The creator sleeps on a mutex it holds itself: the instance
+		 * and @d stay, since it cannot be woken to let go of them.
+		 */
+		put_task_struct(task);
+		KUNIT_FAIL(test, "creating a cache on a full instance hung for 60 s");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, kthread_stop_put(task), 0);
+	KUNIT_EXPECT_EQ(test, d->err, 0);
+	/* Below its watermark before creation; reclaim reaped the filler. */
+	KUNIT_EXPECT_GT(test, d->nr_pages, 0UL);
+	KUNIT_EXPECT_NOT_NULL(test, d->cachep);
+	if (d->filler)
+		KUNIT_EXPECT_GT(test, d->filler->reaps, 0UL);
+	expect_all_caches_ok(test, d->svm);
+
+	if (d->cachep)
+		KUNIT_EXPECT_EQ(test, svm_kmem_cache_destroy(d->cachep), 0);
+	while (d->nr_descs)
+		svm_kmem_cache_free(d->svm->slab->cache_cache,
+				    d->descs[--d->nr_descs]);
+	for (i = 0; i < d->nr_pages; i++)
+		svm_free_pages(d->svm, d->pages[i], 0);
+	if (d->filler)
+		KUNIT_EXPECT_EQ(test, svm_kmem_cache_destroy(d->filler), 0);
+	KUNIT_EXPECT_EQ(test, svm_check_instance(d->svm), 0);
+	svm_instance_destroy(d->svm);
+	kvfree(d->pages);
+	kfree(d);
+}
+
 static struct kunit_case svm_slab_cases[] = {
 	KUNIT_CASE(svm_slab_fresh_instance_test),
 	KUNIT_CASE(svm_slab_virt_to_page_test),
@@ -1109,6 +1273,7 @@ static struct kunit_case svm_slab_cases[] = {
 	KUNIT_CASE(svm_slab_debug_test),
 	KUNIT_CASE(svm_slab_reap_test),
 	KUNIT_CASE(svm_slab_destroy_busy_test),
+	KUNIT_CASE(svm_slab_create_under_reclaim_test),
 	KUNIT_CASE_SLOW(svm_slab_concurrent_test),
 	KUNIT_CASE_SLOW(svm_slab_random_stress_test),
 	KUNIT_CASE(svm_slabinfo_test),

@@ -20,6 +20,7 @@
 
 #include <shadowvm/bounce.h>
 #include <shadowvm/core.h>
+#include <shadowvm/gfp.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mempool.h>
 #include <shadowvm/page.h>
@@ -107,8 +108,8 @@ static void svm_copy_page(struct svm_instance *svm, struct svm_page *dst,
  * bounce page (holding a copy of @page for a write); NULL when a bounce
  * page is needed and none can be had without waiting.
  *
- * Context: process context with SVM_GFP_WAIT; else any context but hard
- * interrupts.
+ * Context: task context, never softirq or hardirq (see
+ * svm_mempool_alloc()); sleeps only with SVM_GFP_WAIT.
  */
 struct svm_page *svm_bounce_map(struct svm_bounce_dev *dev,
 				struct svm_page *page, enum svm_io_dir dir,
@@ -117,6 +118,7 @@ struct svm_page *svm_bounce_map(struct svm_bounce_dev *dev,
 	struct svm_instance *svm = dev->svm;
 	struct svm_page *bounce;
 
+	svm_assert_task_context();
 	if (!dev->lowmem_only || !svm_page_highmem(page))
 		return page;
 	bounce = svm_mempool_alloc(svm->highmem->bounce_pool,
@@ -138,13 +140,16 @@ EXPORT_SYMBOL_IF_KUNIT(svm_bounce_map);
  * @dir: the direction
  * @error: 0 when the I/O succeeded; a failed read copies nothing back
  *
- * Context: any context but hard interrupts (I/O completion runs here).
+ * Context: task context, never softirq or hardirq; does not sleep. The
+ * bounce page goes back to the pool, and so maybe to the buddy allocator:
+ * a bio completion must defer this to a work item, as swap I/O does.
  */
 void svm_bounce_unmap(struct svm_bounce_dev *dev, struct svm_page *page,
 		      struct svm_page *io_page, enum svm_io_dir dir, int error)
 {
 	struct svm_instance *svm = dev->svm;
 
+	svm_assert_task_context();
 	if (io_page == page)
 		return;
 	if (dir == SVM_IO_READ && !error)

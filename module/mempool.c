@@ -9,6 +9,11 @@
  * wait sleep until an element is freed. A free refills the reserve before
  * anything goes back to the allocator. So at least min_nr elements are in
  * circulation for the pool's users whatever else happens to memory.
+ *
+ * The elements come from the shadow buddy and slab allocators, which are
+ * for task context only; so is the pool, and its lock is a plain spinlock
+ * (6.12's mempool disables interrupts because its allocators may be
+ * called from them).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -167,16 +172,17 @@ EXPORT_SYMBOL_IF_KUNIT(svm_mempool_create_page_pool);
  * @gfp: SVM_GFP_* flags; with SVM_GFP_WAIT the call sleeps until an
  *       element is freed rather than fail
  *
- * Context: process context with SVM_GFP_WAIT; any context but hard
- * interrupts without it.
+ * Context: task context, never softirq or hardirq (the element allocator
+ * takes its locks without disabling bottom halves). Sleeps only with
+ * SVM_GFP_WAIT. Takes the pool's lock, with no allocator lock held.
  * Return: an element, or NULL (only without SVM_GFP_WAIT).
  */
 void *svm_mempool_alloc(struct svm_mempool *pool, svm_gfp_t gfp)
 {
 	svm_gfp_t gfp_temp;
-	unsigned long flags;
 	void *element;
 
+	svm_assert_task_context();
 	might_sleep_if(svm_gfpflags_allow_blocking(gfp));
 	gfp |= SVM_GFP_NORETRY | SVM_GFP_NOWARN;
 	/* First round: do not wait or start I/O, the reserve is there. */
@@ -187,22 +193,22 @@ repeat_alloc:
 	if (element)
 		return element;
 
-	spin_lock_irqsave(&pool->lock, flags);
+	spin_lock(&pool->lock);
 	if (pool->curr_nr) {
 		element = svm_remove_element(pool);
-		spin_unlock_irqrestore(&pool->lock, flags);
+		spin_unlock(&pool->lock);
 		/* Paired with the smp_wmb() in svm_mempool_free(). */
 		smp_wmb();
 		return element;
 	}
 	/* Reserve empty: try the allocator again with the caller's flags. */
 	if (gfp_temp != gfp) {
-		spin_unlock_irqrestore(&pool->lock, flags);
+		spin_unlock(&pool->lock);
 		gfp_temp = gfp;
 		goto repeat_alloc;
 	}
 	if (!svm_gfpflags_allow_blocking(gfp)) {
-		spin_unlock_irqrestore(&pool->lock, flags);
+		spin_unlock(&pool->lock);
 		return NULL;
 	}
 	/* Wait for an element to come back (or time out and retry). */
@@ -210,7 +216,7 @@ repeat_alloc:
 		DEFINE_WAIT(wait);
 
 		prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
-		spin_unlock_irqrestore(&pool->lock, flags);
+		spin_unlock(&pool->lock);
 		io_schedule_timeout(5 * HZ);
 		finish_wait(&pool->wait, &wait);
 	}
@@ -226,25 +232,25 @@ EXPORT_SYMBOL_IF_KUNIT(svm_mempool_alloc);
  * The element refills the reserve when it is short, waking a waiter;
  * otherwise it goes back to the allocator.
  *
- * Context: any context but hard interrupts.
+ * Context: task context, never softirq or hardirq; does not sleep. Takes
+ * the pool's lock, then (outside it) the element allocator's locks.
  */
 void svm_mempool_free(void *element, struct svm_mempool *pool)
 {
-	unsigned long flags;
-
 	if (!element)
 		return;
+	svm_assert_task_context();
 	/* Paired with the smp_wmb() in svm_mempool_alloc(). */
 	smp_rmb();
 	if (unlikely(READ_ONCE(pool->curr_nr) < pool->min_nr)) {
-		spin_lock_irqsave(&pool->lock, flags);
+		spin_lock(&pool->lock);
 		if (likely(pool->curr_nr < pool->min_nr)) {
 			svm_add_element(pool, element);
-			spin_unlock_irqrestore(&pool->lock, flags);
+			spin_unlock(&pool->lock);
 			wake_up(&pool->wait);
 			return;
 		}
-		spin_unlock_irqrestore(&pool->lock, flags);
+		spin_unlock(&pool->lock);
 	}
 	pool->free(element, pool->pool_data);
 }
@@ -254,6 +260,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_mempool_free);
  * svm_mempool_available() - elements in the reserve now
  * @pool: the pool
  *
+ * Context: any context.
  * Return: the count, a snapshot.
  */
 int svm_mempool_available(struct svm_mempool *pool)

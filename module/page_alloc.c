@@ -12,8 +12,12 @@
  * sees a shadow block as one piece of real memory.
  *
  * Locking: the per-CPU lists have their own lock, taken before the zone
- * lock. Both are plain spinlocks: the allocator must not be called from
- * hard interrupts (nothing in shadowvm does). Event counters are per CPU.
+ * lock. Both are plain spinlocks, taken without disabling bottom halves
+ * or interrupts: the allocator is for task context only, never softirq or
+ * hardirq (a softirq freeing a page on a CPU whose task holds the pcp or
+ * zone lock would spin forever), which the entry points assert. Swap I/O
+ * completions leave their pages to reclaim and work items, see
+ * module/page_io.c. Event counters are per CPU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,6 +56,7 @@ static inline unsigned long svm_zone_page_idx(struct svm_zone *zone,
  * @zone: zone of @page
  * @page: the page
  *
+ * Context: any context; takes no lock.
  * Return: the migratetype; stable only under the zone lock.
  */
 enum svm_migratetype svm_get_pageblock_migratetype(struct svm_zone *zone,
@@ -374,6 +379,7 @@ static struct svm_page *svm_rmqueue(struct svm_zone *zone, unsigned int order,
  * larger, so that a high-order request cannot empty the zone of large
  * blocks while small ones remain.
  *
+ * Context: any context; reads the counters without the zone lock.
  * Return: true when it may.
  */
 bool svm_zone_watermark_ok(struct svm_zone *zone, unsigned int order,
@@ -466,6 +472,7 @@ svm_get_page_from_zonelist(struct svm_instance *svm, struct svm_zone **zones,
  *       instance's first node when it has no pages there)
  * @gfp: the request's flags
  *
+ * Context: any context; takes no lock.
  * Return: the zone, or NULL when no zone the request may use has pages.
  */
 struct svm_zone *svm_preferred_zone(struct svm_instance *svm, int nid,
@@ -496,6 +503,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_preferred_zone);
  * allocations (pages allocated ahead of a fault) ask this first, so that
  * they never make reclaim evict pages somebody uses.
  *
+ * Context: any context; reads the counters without the zone lock.
  * Return: true when there is room.
  */
 bool svm_zonelist_has_room(struct svm_instance *svm, svm_gfp_t gfp,
@@ -526,7 +534,12 @@ EXPORT_SYMBOL_IF_KUNIT(svm_zonelist_has_room);
  * A request that may wait and may retry then drains the per-CPU lists
  * and reclaims pages itself (direct reclaim) before failing.
  *
- * Context: any context but hard interrupts; sleeps only with SVM_GFP_WAIT.
+ * Context: task context (a process, kthread or work item), never softirq
+ * or hardirq: takes this CPU's pcp lock and the zone locks without
+ * disabling bottom halves. Sleeps (drain, direct reclaim) only with
+ * SVM_GFP_WAIT; without it, may be called under a spinlock. Direct
+ * reclaim takes the slab chain mutex: a caller that may wait must not
+ * hold it.
  * Return: the first page of the block, with a reference count of 1, or
  * NULL.
  */
@@ -538,6 +551,7 @@ struct svm_page *svm_alloc_pages_node(struct svm_instance *svm, int nid,
 	struct svm_page *page;
 	bool drained = false;
 
+	svm_assert_task_context();
 	might_sleep_if(svm_gfpflags_allow_blocking(gfp));
 	if (order > SVM_MAX_ORDER || (gfp & ~SVM_GFP_VALID)) {
 		if (!(gfp & SVM_GFP_NOWARN))
@@ -617,6 +631,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_alloc_pages);
  * @svm: the instance
  * @page: a page of @svm
  *
+ * Context: any context.
  * Return: the address, or NULL for HIGHMEM pages, which have no permanent
  * mapping (debug builds log and count such calls: use svm_kmap()).
  */
@@ -736,13 +751,18 @@ static void svm_free_unref_page(struct svm_zone *zone, struct svm_page *page)
  * use (see SVM_PAGE_FLAGS_CHECK_AT_FREE) is reported with one warning,
  * counted in @svm->bad_free_* and left alone.
  *
- * Context: any context but hard interrupts.
+ * Context: task context, never softirq or hardirq; does not sleep. Takes
+ * this CPU's pcp lock for an order-0 page (and the zone lock under it when
+ * the list gives a batch back), the zone lock for a larger block, without
+ * disabling bottom halves. An I/O completion must hand its pages to a work
+ * item rather than free them here.
  */
 void svm_free_pages(struct svm_instance *svm, struct svm_page *page,
 		    unsigned int order)
 {
 	struct svm_zone *zone;
 
+	svm_assert_task_context();
 	if (svm_free_refused(svm, page, order))
 		return;
 	if (!atomic_dec_and_test(&page->_refcount))
@@ -769,12 +789,14 @@ EXPORT_SYMBOL_IF_KUNIT(svm_free_pages);
  * svm_drain_zone_pages() - give every CPU's list of a zone back
  * @zone: the zone
  *
- * Context: any context but hard interrupts.
+ * Context: task context, never softirq or hardirq; does not sleep. Takes
+ * each CPU's pcp lock in turn and the zone lock under it.
  */
 void svm_drain_zone_pages(struct svm_zone *zone)
 {
 	int cpu;
 
+	svm_assert_task_context();
 	for_each_possible_cpu(cpu) {
 		struct svm_per_cpu_pages *pcp = per_cpu_ptr(zone->pageset, cpu);
 
@@ -790,7 +812,7 @@ void svm_drain_zone_pages(struct svm_zone *zone)
  *
  * Other CPUs' lists are drained from here under their locks, not by IPIs.
  *
- * Context: any context but hard interrupts.
+ * Context: as svm_drain_zone_pages(), for each zone.
  */
 void svm_drain_all_pages(struct svm_instance *svm)
 {
@@ -808,6 +830,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_drain_all_pages);
  *
  * Each page goes into the largest aligned block that fits, so the lists
  * start fully merged.
+ *
+ * Context: process context, at instance creation; takes the zone lock.
  */
 void svm_free_area_init(struct svm_zone *zone)
 {

@@ -36,8 +36,12 @@
  * drain or tune it with a work item bound to that CPU, as 6.12 SLUB
  * flushes its CPU slabs. Each cache's lists have a spinlock; no path holds
  * the locks of two caches at once, and the buddy allocator is only called
- * with no slab lock held and preemption enabled. Like the buddy allocator,
- * this one must not be called from interrupts.
+ * with no slab lock held and preemption enabled. Direct reclaim reaps
+ * under chain_mutex, so nothing allocates with a gfp that may reclaim
+ * while holding chain_mutex or a cache's lock: a cache's descriptor is
+ * allocated before the mutex is taken, as in the book. Like the buddy
+ * allocator, this one is for task context only: a softirq could interrupt
+ * its task in the middle of an array cache or holding a cache's lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -141,6 +145,7 @@ static int svm_rmap_init(struct svm_instance *svm, struct svm_slab_state *st)
  * O(1): a hash of the real page frame's group. Nothing is dereferenced
  * but the instance's own tables, so any pointer may be passed.
  *
+ * Context: any context; takes no lock.
  * Return: the shadow page whose real page holds @addr, or NULL when
  * @addr is not in the direct map or not in @svm's memory.
  */
@@ -250,6 +255,7 @@ static svm_gfp_t svm_slab_gfp(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
  * objects' alignment, as 2.6 does, which is the cache line for
  * HWCACHE_ALIGN caches of cache-line sized objects.
  *
+ * Context: any context; a calculation.
  * Return: num, 0 when not even one object fits.
  */
 unsigned int svm_kmem_cache_estimate(unsigned int gfporder, size_t size,
@@ -285,6 +291,8 @@ static unsigned int svm_kmalloc_index(size_t size)
  * @size: bytes asked for, 1 to SVM_KMALLOC_MAX_SIZE
  * @gfp: SVM_GFP_DMA picks the DMA variant
  *
+ * Context: any context; the sizes caches do not change after
+ * svm_slab_init().
  * Return: the smallest sizes cache whose objects hold @size bytes, or NULL
  * when @size is 0 or too large (or the cache is not set up yet).
  */
@@ -842,6 +850,7 @@ static void *svm_cache_alloc(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
 	struct svm_array_cache *ac;
 	void *objp;
 
+	svm_assert_task_context();
 	might_sleep_if(svm_gfpflags_allow_blocking(gfp));
 	for (;;) {
 		preempt_disable();
@@ -884,6 +893,7 @@ static void svm_cache_free(struct svm_kmem_cache *cachep, void *objp)
 {
 	struct svm_array_cache *ac;
 
+	svm_assert_task_context();
 	preempt_disable();
 	ac = READ_ONCE(cachep->array[smp_processor_id()]);
 	if (likely(ac)) {
@@ -925,7 +935,11 @@ static inline void svm_cache_free_checked(struct svm_kmem_cache *cachep,
  * SVM_SLAB_RED_ZONE the object is checked first (a violation is reported
  * and counted in @cachep->errors, and the object handed out anyway).
  *
- * Context: as svm_alloc_pages(): may sleep with SVM_GFP_WAIT.
+ * Context: task context, never softirq or hardirq: works on this CPU's
+ * array cache with only preemption disabled and takes the cache's lock
+ * without disabling bottom halves. Growing the cache calls
+ * svm_alloc_pages() with no slab lock held; it sleeps (and may reclaim,
+ * which takes the chain mutex) only with SVM_GFP_WAIT.
  * Return: the object, or NULL when the cache cannot grow.
  */
 void *svm_kmem_cache_alloc(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
@@ -956,7 +970,9 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_alloc);
  * check the object (cache, boundary, double free, red zones) and poison
  * it first; a bad pointer is reported and not freed.
  *
- * Context: any context but hard interrupts.
+ * Context: task context, never softirq or hardirq; does not sleep. Works
+ * on this CPU's array cache with only preemption disabled; a full array
+ * takes the cache's lock to give a batch back.
  */
 void svm_kmem_cache_free(struct svm_kmem_cache *cachep, void *objp)
 {
@@ -974,6 +990,9 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_free);
  * the CPU for the others, as 6.12 SLUB's flush_all() does; directly for
  * offline CPUs, which run nothing. A @limit of 0 drains the array,
  * otherwise it sets the tunables and gives back what exceeds the limit.
+ * Without @remote, the arrays of other online CPUs are left alone: a task
+ * in reclaim (PF_MEMALLOC) must not wait for work items on a workqueue
+ * without a rescuer, which may need memory to find a worker.
  */
 struct svm_ac_work {
 	struct work_struct work;
@@ -1009,7 +1028,8 @@ static void svm_ac_work_fn(struct work_struct *work)
 }
 
 static void svm_ac_on_each_cpu(struct svm_kmem_cache *cachep,
-			       unsigned int limit, unsigned int batchcount)
+			       unsigned int limit, unsigned int batchcount,
+			       bool remote)
 {
 	struct svm_ac_work w = {
 		.cachep = cachep, .limit = limit, .batchcount = batchcount,
@@ -1032,6 +1052,8 @@ static void svm_ac_on_each_cpu(struct svm_kmem_cache *cachep,
 			continue;
 		}
 		put_cpu();
+		if (!remote)
+			continue;
 		INIT_WORK_ONSTACK(&w.work, svm_ac_work_fn);
 		queue_work_on(cpu, system_highpri_wq, &w.work);
 		flush_work(&w.work);
@@ -1050,7 +1072,7 @@ static void svm_ac_on_each_cpu(struct svm_kmem_cache *cachep,
  */
 void svm_kmem_cache_drain(struct svm_kmem_cache *cachep)
 {
-	svm_ac_on_each_cpu(cachep, 0, 0);
+	svm_ac_on_each_cpu(cachep, 0, 0, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_drain);
 
@@ -1095,13 +1117,20 @@ static struct svm_kmem_cache *svm_chain_next(struct svm_slab_state *st,
  * at up to SVM_REAP_SCANLEN caches of the chain. Skip caches marked
  * SVM_SLAB_NO_REAP, growing right now, or grown since the last look (that
  * mark is cleared, so they are candidates next time). Drain each
- * candidate's array caches (only when it may sleep) and weigh its free slabs in pages, counting
+ * candidate's array caches (only when it may sleep; from within reclaim,
+ * PF_MEMALLOC, only this CPU's and offline CPUs' arrays, since the
+ * others' work items run on a workqueue without a rescuer) and weigh its
+ * free slabs in pages, counting
  * caches with a constructor or multi-page slabs at 4/5 (they cost more to
  * rebuild); a cache worth SVM_REAP_PERFECT pages is taken at once. Half of
  * the chosen cache's free slabs, rounded up, go back to the buddy
  * allocator.
  *
- * Context: process context with SVM_GFP_WAIT (takes the chain mutex).
+ * Context: task context. With SVM_GFP_WAIT it takes the chain mutex and
+ * sleeps (draining waits for work items): the caller must not hold the
+ * chain mutex. Without it, it only tries the mutex and does not sleep.
+ * Takes each cache's lock in turn under the mutex; frees pages with no
+ * cache lock held.
  * Return: the number of pages freed.
  */
 unsigned long svm_kmem_cache_reap(struct svm_instance *svm, svm_gfp_t gfp)
@@ -1131,8 +1160,10 @@ unsigned long svm_kmem_cache_reap(struct svm_instance *svm, svm_gfp_t gfp)
 			goto next;
 		}
 		spin_unlock(&searchp->lock);
+		/* Reclaim drains only this CPU's and offline CPUs' arrays. */
 		if (svm_gfpflags_allow_blocking(gfp))
-			svm_kmem_cache_drain(searchp);
+			svm_ac_on_each_cpu(searchp, 0, 0,
+					   !(current->flags & PF_MEMALLOC));
 		spin_lock(&searchp->lock);
 		list_for_each_entry(slabp, &searchp->slabs_free, list)
 			full_free++;
@@ -1191,7 +1222,9 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_reap);
  * descriptor off the slab unless the left-over space holds it; the
  * left-over space is cut into colours of a cache line each.
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep. The descriptor is allocated, and
+ * may reclaim, before the chain mutex is taken: the caller must not hold
+ * it.
  * Return: the cache, or NULL (bad arguments, a duplicate name, no memory;
  * the reason is logged).
  */
@@ -1210,33 +1243,40 @@ struct svm_kmem_cache *svm_kmem_cache_create(struct svm_instance *svm,
 		       __func__, name ? name : "(null)", size, align, flags);
 		return NULL;
 	}
-	mutex_lock(&st->chain_mutex);
-	list_for_each_entry(c, &st->chain, next) {
-		if (!strncmp(c->name, name, sizeof(c->name) - 1)) {
-			pr_err("%s: %s(%s): a cache of that name exists\n",
-			       svm->name, __func__, name);
-			cachep = NULL;
-			goto out;
-		}
-	}
+	/*
+	 * The descriptor is allocated before the chain mutex is taken, as
+	 * the book's kmem_cache_create() did before cache_chain_sem: the
+	 * allocation may enter direct reclaim, whose svm_kmem_cache_reap()
+	 * takes the chain mutex.
+	 */
 	cachep = svm_kmem_cache_alloc(st->cache_cache,
 				      SVM_GFP_KERNEL | SVM_GFP_ZERO);
 	if (!cachep) {
 		pr_err("%s: %s(%s): no memory\n", svm->name, __func__, name);
-		goto out;
+		return NULL;
 	}
 	ret = svm_cache_setup(svm, cachep, name, size, align, flags, ctor);
 	if (ret) {
 		pr_err("%s: %s(%s, %zu): object too large\n", svm->name,
 		       __func__, name, size);
-		svm_kmem_cache_free(st->cache_cache, cachep);
-		cachep = NULL;
-		goto out;
+		goto fail;
+	}
+	mutex_lock(&st->chain_mutex);
+	list_for_each_entry(c, &st->chain, next) {
+		if (!strncmp(c->name, name, sizeof(c->name) - 1)) {
+			mutex_unlock(&st->chain_mutex);
+			pr_err("%s: %s(%s): a cache of that name exists\n",
+			       svm->name, __func__, name);
+			goto fail;
+		}
 	}
 	list_add_tail(&cachep->next, &st->chain);
-out:
 	mutex_unlock(&st->chain_mutex);
 	return cachep;
+
+fail:
+	svm_kmem_cache_free(st->cache_cache, cachep);
+	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_create);
 
@@ -1265,7 +1305,9 @@ static void svm_free_cpucaches(struct svm_kmem_cache *cachep)
  * still allocated is not destroyed: that is reported with one log line
  * and counted in @cachep->errors.
  *
- * Context: process context; the caller must not use the cache meanwhile.
+ * Context: process context; sleeps (takes the chain mutex, drains the
+ * array caches with work items). The caller must not use the cache
+ * meanwhile.
  * Return: 0, -EBUSY when objects are still allocated, -EINVAL for a cache
  * of the allocator itself.
  */
@@ -1328,7 +1370,7 @@ int svm_kmem_cache_tune(struct svm_kmem_cache *cachep, unsigned int limit,
 	cachep->limit = limit;
 	cachep->batchcount = batchcount;
 	spin_unlock(&cachep->lock);
-	svm_ac_on_each_cpu(cachep, limit, batchcount);
+	svm_ac_on_each_cpu(cachep, limit, batchcount, true);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_tune);
@@ -1338,7 +1380,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_tune);
  * @cachep: the cache
  * @st: where to store them
  *
- * Context: any context but hard interrupts.
+ * Context: task context, never softirq or hardirq; does not sleep. Takes
+ * the cache's lock; other CPUs' array figures are read without it.
  */
 void svm_kmem_cache_get_stats(struct svm_kmem_cache *cachep,
 			      struct svm_kmem_cache_stats *st)
@@ -1346,6 +1389,7 @@ void svm_kmem_cache_get_stats(struct svm_kmem_cache *cachep,
 	struct svm_slab *slabp;
 	int cpu;
 
+	svm_assert_task_context();
 	memset(st, 0, sizeof(*st));
 	for_each_possible_cpu(cpu) {
 		struct svm_array_cache *ac = READ_ONCE(cachep->array[cpu]);
@@ -1441,7 +1485,8 @@ static int svm_check_list(struct svm_kmem_cache *cachep,
  * back, the counters equal to what the lists hold, no array over its
  * limit. The first problem is logged.
  *
- * Context: any context but hard interrupts.
+ * Context: task context, never softirq or hardirq; does not sleep. Takes
+ * the cache's lock.
  * Return: 0, or -EINVAL.
  */
 int svm_kmem_cache_check(struct svm_kmem_cache *cachep)
@@ -1449,6 +1494,7 @@ int svm_kmem_cache_check(struct svm_kmem_cache *cachep)
 	unsigned long slabs = 0, nfree = 0;
 	int cpu, ret;
 
+	svm_assert_task_context();
 	for_each_possible_cpu(cpu) {
 		struct svm_array_cache *ac = READ_ONCE(cachep->array[cpu]);
 
@@ -1487,6 +1533,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_check);
  * @svm: the instance
  * @objp: a pointer into a slab
  *
+ * Context: any context; takes no lock.
  * Return: the cache, in O(1) through the page descriptor, or NULL when
  * @objp is not in a slab of @svm.
  */
@@ -1536,7 +1583,7 @@ static void *svm_kmalloc_large(struct svm_instance *svm, size_t size,
  * power-of-two sizes cache (32 bytes up) that holds them; larger ones are
  * whole blocks of the buddy allocator, up to order SVM_MAX_ORDER.
  *
- * Context: as svm_alloc_pages().
+ * Context: as svm_kmem_cache_alloc(); large blocks as svm_alloc_pages().
  * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL.
  */
 void *svm_kmalloc(struct svm_instance *svm, size_t size, svm_gfp_t gfp)
@@ -1582,7 +1629,7 @@ static void svm_bad_kfree(struct svm_instance *svm, const void *objp,
  * back to the buddy allocator. A pointer that is neither is reported,
  * counted in the instance's bad_frees and left alone.
  *
- * Context: any context but hard interrupts.
+ * Context: as svm_kmem_cache_free(); large blocks as svm_free_pages().
  */
 void svm_kfree(struct svm_instance *svm, const void *objp)
 {
@@ -1620,6 +1667,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_kfree);
  * @svm: the instance
  * @objp: the memory
  *
+ * Context: any context; takes no lock.
  * Return: the object size of its cache (the sizes class), the size of its
  * buddy block, 0 for NULL or memory that is not the allocator's.
  */
@@ -1790,6 +1838,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_slab_exit);
  * The 2.1 columns, then a statistics section as CONFIG_DEBUG_SLAB's, and
  * the colouring of each cache; see Documentation/slab.rst.
  *
+ * Context: process context; takes the chain mutex, then each cache's lock.
  * Return: 0.
  */
 int svm_slabinfo_show(struct seq_file *m, struct svm_instance *svm)
@@ -1834,7 +1883,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_slabinfo_show);
  * A malformed line, an unknown cache or values out of range (see
  * svm_kmem_cache_tune()) are refused with one log line.
  *
- * Context: process context.
+ * Context: process context; sleeps (takes the chain mutex, tunes the
+ * array caches with work items).
  * Return: 0 or -EINVAL.
  */
 int svm_slabinfo_write(struct svm_instance *svm, const char *buf)
@@ -1952,6 +2002,8 @@ static const struct file_operations slab_reap_fops = {
  *
  * slabinfo (read the table, write tunables) and slab_reap (write N to run
  * svm_kmem_cache_reap() N times, read the pages the last write freed).
+ *
+ * Context: process context.
  */
 void svm_slab_debugfs_create(struct svm_instance *svm, struct dentry *dir)
 {

@@ -11,6 +11,8 @@
 #define _SHADOWVM_GFP_H
 
 #include <linux/bits.h>
+#include <linux/lockdep.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
 
 typedef unsigned int __bitwise svm_gfp_t;
@@ -76,6 +78,22 @@ typedef unsigned int __bitwise svm_gfp_t;
 static inline bool svm_gfpflags_allow_blocking(svm_gfp_t gfp)
 {
 	return !!(gfp & SVM_GFP_WAIT);
+}
+
+/**
+ * svm_assert_task_context() - entry check of the allocators
+ *
+ * The buddy and slab allocators take the per-CPU list, zone and cache
+ * locks with plain spin_lock() and work on this CPU's lists and array
+ * caches with only preemption disabled. A softirq or hard interrupt
+ * entering them on a CPU whose task is inside would spin forever on a lock
+ * that task holds, or change a per-CPU array under it. So their entry
+ * points need task context: a process, a kthread or a work item (bottom
+ * halves may be disabled). Lockdep kernels check it; others pay nothing.
+ */
+static __always_inline void svm_assert_task_context(void)
+{
+	lockdep_assert_once(in_task());
 }
 
 struct svm_instance;

@@ -30,7 +30,7 @@ typedef void (svm_mempool_free_t)(void *element, void *pool_data);
  * @wait: where svm_mempool_alloc() sleeps for an element
  */
 struct svm_mempool {
-	spinlock_t lock;	/* irq-safe: frees come from I/O completion */
+	spinlock_t lock;	/* task context only, as the allocators */
 	int min_nr;
 	int curr_nr;
 	void **elements;

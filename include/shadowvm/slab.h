@@ -231,7 +231,9 @@ struct svm_slab_rmap {
 
 /**
  * struct svm_slab_state - the slab allocator of an instance
- * @chain_mutex: protects @chain, @clock and the tunables (cache_chain_sem)
+ * @chain_mutex: protects @chain, @clock and the tunables (cache_chain_sem);
+ *	direct reclaim takes it to reap, so it is never held across an
+ *	allocation that may reclaim
  * @chain: every cache, cache_cache first, then the sizes caches
  * @clock: where the next svm_kmem_cache_reap() starts (clock_searchp)
  * @cache_cache: the cache of cache descriptors
