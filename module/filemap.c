@@ -35,23 +35,32 @@
  *       svm_lruvec.lru_lock
  *         svm_address_space.i_mmap_lock   (locked VMAs)
  *
- * svm_slab_state.chain_mutex          (cache chain; reaping)
- *   svm_kmem_cache.lock               (one cache at a time)
- *     svm_per_cpu_pages.lock
+ * svm_highmem.bounce_mutex            (bounce pool creation and fill)
+ *   svm_slab_state.chain_mutex        (cache chain; reaping)
+ *     cpu_hotplug_lock (k), read      (draining the per-CPU array caches;
+ *                                      other CPUs' by work items, which
+ *                                      reclaim does not wait for)
+ *       svm_kmem_cache.lock           (one cache at a time; innermost
+ *                                      of the slab: no allocation under it)
+ *     svm_per_cpu_pages.lock          (slabs are freed with no cache lock)
  *       svm_zone.lock
  *
- * svm_highmem.bounce_mutex            (bounce pool creation)
+ * Leaves, under which nothing else of ours is taken: svm_highmem.lock
+ * (pkmap), svm_vmalloc.lock (vmlist), svm_mempool.lock,
+ * svm_filemap.deferred_lock, svm_node_size_lock. The swap cache xa_lock
+ * and svm_swap_info.lock are never held together.
  *
- * Leaves, under which nothing else is taken: svm_highmem.lock (pkmap),
- * svm_vmalloc.lock (vmlist), svm_mempool.lock (irq-safe: bounce pages
- * come back from I/O completion), svm_filemap.deferred_lock (irq-safe),
- * svm_node_size_lock.
+ * Every lock here is taken in task context only; the allocators assert
+ * it (svm_assert_task_context()). Swap bio completions, which may run in
+ * any context, take none of them: they unlock the page, queue work and
+ * drop the swap area's reference (see Documentation/swap.rst).
  *
  * The rule that keeps reclaim from deadlocking on its caller: reclaim
  * (direct, from any allocation that may sleep, or kswapd) takes page
- * locks, lru_lock, i_mmap_rwsem of any object, the chain_mutex and the
- * cache locks; so none of those is held across an allocation that may
- * enter reclaim. Reclaim never takes svm_object->lock or an inode's
+ * locks, lru_lock, i_mmap_rwsem of any object, the chain_mutex,
+ * cpu_hotplug_lock and the cache locks; so none of those, nor the pcp,
+ * zone or mempool locks, is held across an allocation that may enter
+ * reclaim. Reclaim never takes svm_object->lock or an inode's
  * i_rwsem: a fault may allocate while holding them. Reclaim itself runs
  * with PF_MEMALLOC, so the allocations it makes (swap bios, bounce
  * pages) never recurse into it.
@@ -135,11 +144,11 @@ static void svm_filemap_drain_deferred(struct svm_instance *svm)
 		msleep(20);
 	}
 	cancel_delayed_work_sync(&fm->deferred_work);
-	spin_lock_irq(&fm->deferred_lock);
+	spin_lock(&fm->deferred_lock);
 	list_splice_init(&fm->deferred, &list);
 	left = fm->nr_deferred;
 	fm->nr_deferred = 0;
-	spin_unlock_irq(&fm->deferred_lock);
+	spin_unlock(&fm->deferred_lock);
 	if (!left)
 		return;
 	pr_warn("%s: %lu pages still held by the kernel at exit; their real pages stay with it\n",
@@ -371,7 +380,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_find_get_page);
  * filled, or under I/O) and swap entries are left out: the caller maps
  * what is ready and never sleeps for a neighbour.
  *
- * Context: any context but hard interrupts.
+ * Context: task context: a page that left the tree meanwhile is put
+ * back, which may free it (svm_put_page()). Does not sleep.
  * Return: the number of pages found.
  */
 unsigned int svm_find_get_pages(struct svm_address_space *as, u32 start,
@@ -785,14 +795,12 @@ static bool svm_real_page_released(struct svm_instance *svm,
  * its last reference, and is freed once the real page is released
  * (svm_release_deferred_pages()).
  *
- * Context: any context but hard interrupts; takes the deferred list's
- * lock with interrupts off on the deferring path only.
+ * Context: task context, as svm_free_pages(); takes the deferred list's
+ * lock on the deferring path only.
  */
 void svm_put_page(struct svm_instance *svm, struct svm_page *page)
 {
 	struct svm_filemap *fm = svm->filemap;
-	unsigned long flags;
-
 	/*
 	 * Only the holder of the last reference sees 1: every other holder
 	 * keeps the count above 1 until it drops its own reference.
@@ -801,10 +809,10 @@ void svm_put_page(struct svm_instance *svm, struct svm_page *page)
 		svm_free_page(svm, page);
 		return;
 	}
-	spin_lock_irqsave(&fm->deferred_lock, flags);
+	spin_lock(&fm->deferred_lock);
 	list_add_tail(&page->lru, &fm->deferred);
 	fm->nr_deferred++;
-	spin_unlock_irqrestore(&fm->deferred_lock, flags);
+	spin_unlock(&fm->deferred_lock);
 	svm_count_vm_event(svm, SVM_PGCACHE_DEFERRED);
 	trace_svm_page_deferred(svm->name, svm_page_to_pfn(svm, page),
 				page_ref_count(svm_page_to_real(svm, page)));
@@ -832,9 +840,9 @@ unsigned long svm_release_deferred_pages(struct svm_instance *svm)
 
 	if (!READ_ONCE(fm->nr_deferred))
 		return 0;
-	spin_lock_irq(&fm->deferred_lock);
+	spin_lock(&fm->deferred_lock);
 	list_splice_init(&fm->deferred, &list);
-	spin_unlock_irq(&fm->deferred_lock);
+	spin_unlock(&fm->deferred_lock);
 	list_for_each_entry_safe(page, next, &list, lru) {
 		if (!svm_real_page_released(svm, page)) {
 			list_move_tail(&page->lru, &keep);
@@ -844,11 +852,11 @@ unsigned long svm_release_deferred_pages(struct svm_instance *svm)
 		svm_free_page(svm, page);
 		n++;
 	}
-	spin_lock_irq(&fm->deferred_lock);
+	spin_lock(&fm->deferred_lock);
 	list_splice_tail(&keep, &fm->deferred);
 	fm->nr_deferred -= n;
 	left = fm->nr_deferred;
-	spin_unlock_irq(&fm->deferred_lock);
+	spin_unlock(&fm->deferred_lock);
 	if (n)
 		svm_count_vm_events(svm, SVM_PGCACHE_DEFERRED_FREE, n);
 	if (left)

@@ -124,7 +124,7 @@ static unsigned long svm_scan_swap_map(struct svm_swap_info *si)
  * svm_get_swap_page() - allocate a swap slot with a use count of 1
  * @svm: the instance
  *
- * Context: any context but hard interrupts.
+ * Context: task context; takes svm_swap_info.lock.
  * Return: the entry, or an entry of value 0 when there is no area or it
  * is full.
  */
