@@ -547,7 +547,7 @@ struct svm_page *svm_alloc_pages_node(struct svm_instance *svm, int nid,
 				      svm_gfp_t gfp, unsigned int order)
 {
 	struct svm_zone **zones, *preferred;
-	unsigned int reclaim_rounds = 0;
+	unsigned int reclaim_rounds = 0, no_progress = 0;
 	struct svm_page *page;
 	bool drained = false;
 
@@ -591,13 +591,23 @@ retry:
 			drained = true;
 			goto retry;
 		}
-		/* Then direct reclaim, while it makes progress. */
-		if (reclaim_rounds < SVM_MAX_RECLAIM_ROUNDS &&
-		    svm_try_to_free_pages(svm, preferred->zone_pgdat->node_id,
-					  gfp)) {
-			reclaim_rounds++;
-			drained = false;
-			goto retry;
+		/*
+		 * Then direct reclaim, while it makes progress, or while
+		 * pages could still come free though this round freed none.
+		 */
+		if (reclaim_rounds < SVM_MAX_RECLAIM_ROUNDS) {
+			if (svm_try_to_free_pages(svm,
+						  preferred->zone_pgdat->node_id,
+						  gfp)) {
+				reclaim_rounds++;
+				no_progress = 0;
+				drained = false;
+				goto retry;
+			}
+			if (svm_should_reclaim_retry(svm, ++no_progress)) {
+				drained = false;
+				goto retry;
+			}
 		}
 	}
 	svm_count_event(preferred, SVM_PGALLOC_FAIL, order);

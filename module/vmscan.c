@@ -23,6 +23,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
@@ -633,6 +634,47 @@ static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
 	memalloc_noreclaim_restore(noreclaim);
 	svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT, sc.nr_reclaimed);
 	return sc.nr_reclaimed + sc.nr_written;
+}
+
+/**
+ * svm_should_reclaim_retry() - is another round of direct reclaim worth it
+ * after one that made no progress?
+ * @svm: the instance
+ * @no_progress: rounds in a row that freed nothing and started no write
+ *
+ * The kernel's should_reclaim_retry(), in small: a round may free nothing
+ * while pages are still reclaimable - kswapd or another allocator took
+ * what it freed, the pages it met were mapped and it only unmapped them
+ * (the soft reference bit), or they were being written. Up to
+ * SVM_MAX_RECLAIM_RETRIES such rounds are retried, a tick apart, while
+ * something could still come free: clean page-cache pages, any LRU page
+ * when swap has a free slot, writes in flight, deferred frees. Never from
+ * within reclaim, nor for a task being killed.
+ *
+ * Context: process context; sleeps a tick when it returns true.
+ * Return: true to retry the allocation.
+ */
+bool svm_should_reclaim_retry(struct svm_instance *svm,
+			      unsigned int no_progress)
+{
+	long reclaimable;
+
+	if (!svm->reclaim || !svm->filemap ||
+	    no_progress > SVM_MAX_RECLAIM_RETRIES ||
+	    (current->flags & PF_MEMALLOC) || fatal_signal_pending(current))
+		return false;
+	reclaimable = atomic_long_read(&svm->filemap->nr_file_pages) -
+		      atomic_long_read(&svm->filemap->nr_dirty);
+	if (svm_swap_active(svm) && svm_nr_swap_pages(svm))
+		reclaimable = svm_lru_pages(svm, SVM_LRU_INACTIVE) +
+			      svm_lru_pages(svm, SVM_LRU_ACTIVE);
+	if (svm->swap)
+		reclaimable += atomic_read(&svm->swap->writes_inflight);
+	reclaimable += svm_nr_deferred_pages(svm);
+	if (reclaimable <= 0)
+		return false;
+	schedule_timeout_uninterruptible(1);
+	return true;
 }
 
 /**

@@ -148,6 +148,11 @@ unsigned long svm_lru_pages(struct svm_instance *svm, enum svm_lru_list lru);
 void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone);
 unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
 				    svm_gfp_t gfp);
+/* Rounds of direct reclaim without progress an allocation retries. */
+#define SVM_MAX_RECLAIM_RETRIES	16
+
+bool svm_should_reclaim_retry(struct svm_instance *svm,
+			      unsigned int no_progress);
 unsigned long svm_reap_written(struct svm_instance *svm, bool wait);
 void svm_reap_written_background(struct svm_instance *svm);
 unsigned long svm_shrink_all_memory(struct svm_instance *svm,
