@@ -458,26 +458,40 @@ static void svm_remove_mapping_redirtied_test(struct kunit *test)
 }
 
 /*
+ * A page at index 0 of @as whose real page the kernel also holds, as a
+ * pending mmu_gather or a pipe that vmsplice() filled would: the caller
+ * drops that hold with put_page() on the page returned.
+ */
+static struct page *held_page(struct kunit *test, struct svm_instance *svm,
+			      struct svm_address_space *as)
+{
+	struct svm_page *page;
+	struct page *real;
+	bool created;
+
+	page = svm_find_or_create_page(as, 0, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	real = svm_page_to_real(svm, page);
+	get_page(real);
+	svm_put_page(svm, page);
+	return real;
+}
+
+/*
  * The last reference to a page whose real page the kernel still holds
- * (a pending mmu_gather, a pipe that vmsplice() filled) defers the free
- * until the kernel lets go; the page is never lost for good.
+ * defers the free until the kernel lets go; the page is never lost for
+ * good.
  */
 static void svm_put_page_deferred_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
 	struct svm_address_space as;
-	struct svm_page *page;
 	struct page *real;
-	bool created;
 	char *text;
 
 	svm_address_space_init(&as, svm, 10);
-	page = svm_find_or_create_page(&as, 0, &created);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
-	real = svm_page_to_real(svm, page);
-	get_page(real);			/* the kernel's hold */
-	svm_put_page(svm, page);
+	real = held_page(test, svm, &as);
 	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
 	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 1);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0 - 1);
@@ -502,17 +516,11 @@ static void svm_put_page_deferred_work_test(struct kunit *test)
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
 	struct svm_address_space as;
-	struct svm_page *page;
 	struct page *real;
-	bool created;
 	int i;
 
 	svm_address_space_init(&as, svm, 11);
-	page = svm_find_or_create_page(&as, 0, &created);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
-	real = svm_page_to_real(svm, page);
-	get_page(real);
-	svm_put_page(svm, page);
+	real = held_page(test, svm, &as);
 	svm_address_space_destroy(&as);
 	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 1);
 	put_page(real);
