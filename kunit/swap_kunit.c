@@ -198,6 +198,42 @@ static void svm_swap_cache_test(struct kunit *test)
 	svm_swap_free(svm, e);
 }
 
+/*
+ * svm_remove_mapping() freezes the count of a page in both caches at 0
+ * under the object's tree lock only. A swap-cache lookup then must not
+ * take a reference: the count restored after the freeze would erase it,
+ * and the page would be freed twice.
+ */
+static void svm_swap_cache_frozen_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64, true);
+	struct svm_swp_entry e = svm_get_swap_page(svm);
+	struct svm_page *page = svm_alloc_page(svm, SVM_GFP_KERNEL), *found;
+	int frozen;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_NE(test, e.val, 0);
+	svm_lock_page(page);
+	KUNIT_ASSERT_EQ(test, svm_add_to_swap_cache(svm, page, e), 0);
+	frozen = atomic_xchg(&page->_refcount, 0);
+	KUNIT_EXPECT_EQ(test, frozen, 2);
+	found = svm_lookup_swap_cache(svm, e);
+	KUNIT_EXPECT_NULL(test, found);
+	KUNIT_EXPECT_EQ(test, svm_page_count(page), 0);
+	atomic_set(&page->_refcount, frozen);
+	if (found)
+		svm_put_page(svm, found);
+	found = svm_lookup_swap_cache(svm, e);
+	KUNIT_EXPECT_PTR_EQ(test, found, page);
+	if (found)
+		svm_put_page(svm, found);
+	KUNIT_EXPECT_TRUE(test, svm_delete_from_swap_cache(svm, page, 2));
+	svm_unlock_page(page);
+	svm_free_page(svm, page);
+	svm_swap_free(svm, e);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_double), 0);
+}
+
 /* 2.6's mark_page_accessed(): two uses move a page to the active list. */
 static void svm_lru_accessed_test(struct kunit *test)
 {
@@ -454,6 +490,7 @@ static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_swap_slots_test),
 	KUNIT_CASE(svm_swap_full_test),
 	KUNIT_CASE(svm_swap_cache_test),
+	KUNIT_CASE(svm_swap_cache_frozen_test),
 	KUNIT_CASE(svm_lru_accessed_test),
 	KUNIT_CASE(svm_reclaim_clean_test),
 	KUNIT_CASE(svm_reclaim_swap_test),

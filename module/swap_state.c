@@ -109,7 +109,14 @@ EXPORT_SYMBOL_IF_KUNIT(svm_delete_from_swap_cache);
  * @svm: the instance
  * @entry: the entry
  *
- * Return: the page with a reference for the caller, or NULL.
+ * A page that is also in an object's page cache may have its count
+ * frozen at 0 by svm_remove_mapping(), under the object's tree lock, not
+ * this cache's: such a page is not taken (the kernel's folio_try_get()),
+ * or the count restored after the freeze would erase our reference.
+ *
+ * Context: task context; takes the swap cache's lock.
+ * Return: the page with a reference for the caller, or NULL (none, or
+ * one that is leaving: look again).
  */
 struct svm_page *svm_lookup_swap_cache(struct svm_instance *svm,
 				       struct svm_swp_entry entry)
@@ -121,8 +128,8 @@ struct svm_page *svm_lookup_swap_cache(struct svm_instance *svm,
 		return NULL;
 	xa_lock(&si->cache);
 	page = xa_load(&si->cache, svm_swp_offset(entry));
-	if (page)
-		svm_get_page(page);
+	if (page && !atomic_inc_not_zero(&page->_refcount))
+		page = NULL;
 	xa_unlock(&si->cache);
 	return page;
 }
