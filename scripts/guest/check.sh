@@ -47,6 +47,12 @@ for t in /guest/tests/*; do
 	cat /tmp/out
 	echo "SVMTEST-END $name rc=$rc"
 	[ $rc -eq 0 ] || status=1
+	# A test killed by its timeout skips its teardown: unload here so
+	# that its failure does not become the next program's.
+	if grep -q '^shadowvm ' /proc/modules; then
+		echo "check: $name left shadowvm loaded; unloading it"
+		rmmod shadowvm || status=1
+	fi
 done
 
 # Leaks: two scans, as kmemleak's documentation advises, then the report

@@ -285,7 +285,7 @@ TEST_F(mm, fd_passing)
  * of the window; with write_notify=1 every first write also calls
  * page_mkwrite. A cache add and delete per page either way.
  */
-TEST_F(mm, tracepoints)
+TEST_F_TIMEOUT(mm, tracepoints, 120)
 {
 	char exe[256], shell[512];
 	int notify;

@@ -175,7 +175,7 @@ TEST_F(slab, grow_and_reap)
 }
 
 /* The slab events fire with the fields Documentation/slab.rst lists. */
-TEST_F(slab, tracepoints)
+TEST_F_TIMEOUT(slab, tracepoints, 120)
 {
 	ASSERT_EQ(0, svm_trace_run("-e shadowvm:svm_kmalloc -e shadowvm:svm_kfree",
 				"echo kmalloc_256 50 1 > " DIR "bench"));
