@@ -879,9 +879,17 @@ static const char *const bad_lines[] = {
 	"destroyed with", "still in use", "not freed", "refused", NULL
 };
 
+/*
+ * Every case: SIGBUS caught (past an object's size it is expected), the
+ * module loaded with @params, the kernel log and the page books taken.
+ */
 static void load_instance(struct __test_metadata *_metadata, int *kmsg,
 			  long long *outstanding, const char *params)
 {
+	struct sigaction sa = { .sa_handler = on_sigbus,
+				.sa_flags = SA_NODEFER };
+
+	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
 	/* A case that failed with objects open could not unload. */
 	if (svm_loaded())
 		svm_unload();
@@ -926,10 +934,6 @@ static void unload_instance(struct __test_metadata *_metadata, int kmsg)
 
 FIXTURE_SETUP(stress)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus,
-				.sa_flags = SA_NODEFER };
-
-	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
 	load_instance(_metadata, &self->kmsg, &self->outstanding,
 		      variant->params);
 }
@@ -997,10 +1001,6 @@ FIXTURE(race) {
 
 FIXTURE_SETUP(race)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus,
-				.sa_flags = SA_NODEFER };
-
-	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
 	load_instance(_metadata, &self->kmsg, &self->outstanding, "mem=16M");
 }
 
@@ -1354,10 +1354,6 @@ FIXTURE(swap) {
 
 FIXTURE_SETUP(swap)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus,
-				.sa_flags = SA_NODEFER };
-
-	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
 	load_instance(_metadata, &self->kmsg, &self->outstanding,
 		      "mem=4M swapdev=/dev/vda swapdev_format=1");
 }
