@@ -23,6 +23,13 @@ long meminfo_kb(const char *field);
  * leaves them out, and a burst of frees can park tens of MiB there.
  */
 long free_kb(void);
+/*
+ * free_kb() once it lies within [@lo, @hi], or its last value after ten
+ * seconds. Freed memory reaches the free lists late: RCU callbacks, the
+ * vmalloc purge, KASAN's quarantine, pages still being written back. Each
+ * poll drops clean caches first, so that they do not count either way.
+ */
+long free_kb_within(long lo, long hi);
 /* Reads a whole (small) file into @buf, NUL-terminated; returns length or -errno. */
 long read_file(const char *path, char *buf, size_t size);
 /* The value of "Key:" in a "Key: value" file such as debugfs meminfo, or -1. */
@@ -53,7 +60,8 @@ int svm_bench_print(const char *name, unsigned long iters, unsigned int reps);
 /*
  * Records trace-cmd @events (e.g. "-e shadowvm") while `sh -c @shell` runs,
  * then writes the text report; returns 0 or the failing command's status
- * (its output is in SVM_TRACE_LOG).
+ * (its output is in SVM_TRACE_LOG). A recording with no shadowvm event in
+ * it is made again, up to three times in all.
  */
 int svm_trace_run(const char *events, const char *shell);
 /* Lines of the last report holding @event and, unless NULL, @also. */

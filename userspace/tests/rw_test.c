@@ -629,8 +629,11 @@ TEST_F(rw, out_of_shadow_memory)
 	free(buf);
 }
 
-/* vmstat counts calls and bytes; tracepoints record each call. */
-TEST_F(rw, vmstat_and_trace)
+/*
+ * vmstat counts calls and bytes; tracepoints record each call. trace-cmd's
+ * start and stop take seconds on a loaded TCG guest: a longer timeout.
+ */
+TEST_F_TIMEOUT(rw, vmstat_and_trace, 120)
 {
 	long long r0 = svm_vmstat("rw_read"), rb0 = svm_vmstat("rw_read_bytes");
 	long long w0 = svm_vmstat("rw_write"), wb0 = svm_vmstat("rw_write_bytes");

@@ -48,7 +48,8 @@ FIXTURE_TEARDOWN(trace)
  * allocations and 400 frees on the shadow side, every one of them traced
  * with its zone and order; the native side adds no shadowvm event.
  */
-TEST_F(trace, alloc_free_burst)
+/* trace-cmd's start and stop take seconds on a loaded TCG guest. */
+TEST_F_TIMEOUT(trace, alloc_free_burst, 120)
 {
 	long allocs, frees;
 
@@ -63,7 +64,7 @@ TEST_F(trace, alloc_free_burst)
 }
 
 /* Order-3 blocks: the events carry the order asked for. */
-TEST_F(trace, order3)
+TEST_F_TIMEOUT(trace, order3, 120)
 {
 	ASSERT_EQ(0, trace_bench("-e shadowvm:svm_page_alloc -e shadowvm:svm_page_free",
 			    "buddy_order3 50 2"));
@@ -81,7 +82,11 @@ TEST_F(trace, order3)
 #define SWAP_EVENTS "-e shadowvm:svm_swap_out -e shadowvm:svm_swap_in -e shadowvm:svm_swap_readahead -e shadowvm:svm_kswapd_wake -e shadowvm:svm_shrink_node"
 #define SWAP_WORKLOAD "dd if=/dev/zero of=/dev/shadowvm bs=64k count=128 && dd if=/dev/shadowvm of=/dev/null bs=64k count=128"
 
-TEST(reclaim_and_swap)
+FIXTURE(swap) {};
+FIXTURE_SETUP(swap) {}
+FIXTURE_TEARDOWN(swap) {}
+
+TEST_F_TIMEOUT(swap, reclaim_and_swap, 120)
 {
 	long long out0, in0, wake0;
 
