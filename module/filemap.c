@@ -1307,6 +1307,13 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "rw_write %lu\n", svm_vm_event(svm, SVM_RW_WRITE));
 	seq_printf(m, "rw_write_bytes %lu\n",
 		   svm_vm_event(svm, SVM_RW_WRITE_BYTES));
+	seq_printf(m, "oom_kill %lu\n", svm_vm_event(svm, SVM_OOM_KILL));
+	seq_printf(m, "oom_no_victim %lu\n",
+		   svm_vm_event(svm, SVM_OOM_NO_VICTIM));
+	seq_printf(m, "oom_self %lu\n", svm_vm_event(svm, SVM_OOM_SELF));
+	seq_printf(m, "oom_wait %lu\n", svm_vm_event(svm, SVM_OOM_WAIT));
+	seq_printf(m, "oom_wait_timeout %lu\n",
+		   svm_vm_event(svm, SVM_OOM_WAIT_TIMEOUT));
 	return svm_reclaim_vmstat_show(m, svm);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vmstat_show);
