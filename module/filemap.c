@@ -35,6 +35,14 @@
  *       svm_lruvec.lru_lock
  *         svm_address_space.i_mmap_lock   (locked VMAs)
  *
+ * mm->mmap_lock (k), a VMA lock, or an object's inode->i_rwsem (k)
+ *   svm_oom.lock                      (svm_out_of_memory(): no other
+ *                                      lock of ours held)
+ *     svm_oom.files_lock              (also open() and release())
+ *       svm_file->lock
+ *       svm_address_space.i_mmap_lock (the VMAs mapping an object)
+ *       task->alloc_lock (k)          (task_lock(): an opener's mm)
+ *
  * svm_highmem.bounce_mutex            (bounce pool creation and fill)
  *   svm_slab_state.chain_mutex        (cache chain; reaping)
  *     cpu_hotplug_lock (k), read      (draining the per-CPU array caches;

@@ -447,12 +447,14 @@ static struct svm_oom_candidate *svm_oom_select(struct svm_instance *svm,
 						struct svm_oom_scan *s,
 						struct svm_oom_candidate **dying)
 {
+	struct svm_swap_info *si = READ_ONCE(svm->swap);
 	unsigned long totalpages = svm->nr_pages;
 	struct svm_oom_candidate *chosen = NULL, *c;
 	unsigned int i;
 
-	if (svm_swap_active(svm))
-		totalpages += svm->swap->pages;
+	/* The swap slots, read as svm_nr_swap_pages() reads them. */
+	if (si)
+		totalpages += si->pages;
 	*dying = NULL;
 	for (i = 0; i < s->nr_cands; i++) {
 		c = &s->cands[i];
