@@ -323,7 +323,7 @@ TEST_F_TIMEOUT(oom, report, 120)
 	unsigned long score, pages;
 	const char *line;
 	int status, adj, n;
-	pid_t user;
+	pid_t user, hog;
 
 	ASSERT_EQ(0, svm_load(MEM));
 	self->hog = start_hog(0);
@@ -335,6 +335,7 @@ TEST_F_TIMEOUT(oom, report, 120)
 		TH_LOG("faulting process status %#x", status);
 	status = wait_end(self->hog, 30);
 	ASSERT_NE(-1, status) TH_LOG("the hog is still running");
+	hog = self->hog;
 	self->hog = -1;
 	EXPECT_EQ(SIGKILL, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	ASSERT_LT(0, kmsg_read_all(self->kmsg, log, sizeof(log)));
@@ -343,7 +344,7 @@ TEST_F_TIMEOUT(oom, report, 120)
 	EXPECT_NE(NULL, strstr(log, "shadowvm Node 0 Normal free:"));
 	EXPECT_NE(NULL, strstr(log, "[  pid  ]    score    pages oom_score_adj name"));
 	/* The hog's row: pid, score, pages (all it dirtied), adj, name. */
-	snprintf(row, sizeof(row), "[%7d] ", self->hog);
+	snprintf(row, sizeof(row), "[%7d] ", hog);
 	line = strstr(log, row);
 	ASSERT_NE(NULL, line) TH_LOG("no row for the hog");
 	n = sscanf(line + strlen(row), "%lu %lu %d %31s", &score, &pages, &adj,
@@ -356,7 +357,7 @@ TEST_F_TIMEOUT(oom, report, 120)
 	EXPECT_EQ(HOG_PAGES / 16, score);
 	snprintf(victim, sizeof(victim),
 		 "Killed process %d (%s) score:%lu pages:%lu oom_score_adj:0",
-		 self->hog, HOG_COMM, score, pages);
+		 hog, HOG_COMM, score, pages);
 	EXPECT_NE(NULL, strstr(log, victim)) TH_LOG("no \"%s\"", victim);
 }
 
