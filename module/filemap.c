@@ -35,6 +35,14 @@
  *       svm_lruvec.lru_lock
  *         svm_address_space.i_mmap_lock   (locked VMAs)
  *
+ * mm->mmap_lock (k), a VMA lock, or an object's inode->i_rwsem (k)
+ *   svm_oom.lock                      (svm_out_of_memory(): no other
+ *                                      lock of ours held)
+ *     svm_oom.files_lock              (also open() and release())
+ *       svm_file->lock
+ *       svm_address_space.i_mmap_lock (the VMAs mapping an object)
+ *       task->alloc_lock (k)          (task_lock(): an opener's mm)
+ *
  * svm_highmem.bounce_mutex            (bounce pool creation and fill)
  *   svm_slab_state.chain_mutex        (cache chain; reaping)
  *     cpu_hotplug_lock (k), read      (draining the per-CPU array caches;
@@ -1307,6 +1315,13 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "rw_write %lu\n", svm_vm_event(svm, SVM_RW_WRITE));
 	seq_printf(m, "rw_write_bytes %lu\n",
 		   svm_vm_event(svm, SVM_RW_WRITE_BYTES));
+	seq_printf(m, "oom_kill %lu\n", svm_vm_event(svm, SVM_OOM_KILL));
+	seq_printf(m, "oom_no_victim %lu\n",
+		   svm_vm_event(svm, SVM_OOM_NO_VICTIM));
+	seq_printf(m, "oom_self %lu\n", svm_vm_event(svm, SVM_OOM_SELF));
+	seq_printf(m, "oom_wait %lu\n", svm_vm_event(svm, SVM_OOM_WAIT));
+	seq_printf(m, "oom_wait_timeout %lu\n",
+		   svm_vm_event(svm, SVM_OOM_WAIT_TIMEOUT));
 	return svm_reclaim_vmstat_show(m, svm);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vmstat_show);

@@ -30,6 +30,7 @@
 #include <shadowvm/filemap.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/object.h>
+#include <shadowvm/oom.h>
 #include <shadowvm/page.h>
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
@@ -299,10 +300,16 @@ int svm_object_init(struct svm_instance *svm)
 {
 	struct svm_objects *objs = kzalloc(sizeof(*objs), GFP_KERNEL);
 	struct svm_object *def;
+	int ret;
 
 	if (!objs)
 		return -ENOMEM;
 	svm->objects = objs;
+	ret = svm_oom_init(svm);
+	if (ret) {
+		svm_object_exit(svm);
+		return ret;
+	}
 	def = svm_object_create(svm);
 	if (IS_ERR(def)) {
 		svm_object_exit(svm);
@@ -349,6 +356,7 @@ void svm_object_exit(struct svm_instance *svm)
 		return;
 	if (objs->def)
 		svm_object_put(objs->def);
+	svm_oom_exit(svm);
 	kfree(objs);
 	svm->objects = NULL;
 }
@@ -364,12 +372,14 @@ void svm_object_exit(struct svm_instance *svm)
  *          ->mmap and again after (mapping_map_writable() and
  *          mapping_unmap_writable() in mmap_region()): swapping
  *          f_mapping between the two would unbalance both objects' counts.
+ * @oom: on the instance's list of descriptors, for the OOM killer
  */
 struct svm_file {
 	struct svm_instance *svm;
 	struct mutex lock;	/* @obj, @mapped */
 	struct svm_object *obj;
 	bool mapped;
+	struct svm_oom_file oom;
 };
 
 static struct svm_object *svm_file_get_object(struct svm_file *sf)
@@ -449,6 +459,7 @@ int svm_file_open(struct svm_instance *svm, struct file *file)
 	/* VMAs link into f_mapping: the object's own address_space. */
 	file->f_mapping = sf->obj->inode->i_mapping;
 	svm_file_sync_size(file, sf->obj);
+	svm_oom_file_add(svm, &sf->oom, file);
 	return 0;
 }
 
@@ -462,6 +473,7 @@ int svm_file_release(struct file *file)
 {
 	struct svm_file *sf = file->private_data;
 
+	svm_oom_file_del(sf->svm, &sf->oom);
 	svm_object_put(sf->obj);
 	mutex_destroy(&sf->lock);
 	kfree(sf);
@@ -581,7 +593,7 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	unsigned long wstart, wend, size;
 	unsigned int nr, f, i, around = 0, ahead = 0;
 	struct svm_page *page;
-	bool created = false;
+	bool created = false, oom = false;
 	vm_fault_t ret;
 	int err;
 
@@ -612,8 +624,8 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	if (!pages[f]) {
 		page = svm_find_or_create_page(&obj->as, vmf->pgoff, &created);
 		if (IS_ERR(page)) {
-			/* Reclaim failed too: SIGBUS, never the OOM killer. */
-			svm_count_vm_event(svm, SVM_PGFAULT_NOMEM);
+			/* Reclaim failed too: our OOM killer, never the kernel's. */
+			oom = PTR_ERR(page) == -ENOMEM;
 			ret = VM_FAULT_SIGBUS;
 			goto put;
 		}
@@ -646,6 +658,16 @@ put:
 			svm_put_page(svm, pages[i]);
 out:
 	up_read(&obj->lock);
+	/*
+	 * With no lock of ours held, so that the victim can exit. Memory came
+	 * back: NOPAGE with no PTE set makes the access fault again.
+	 */
+	if (oom) {
+		if (svm_out_of_memory(svm))
+			ret = VM_FAULT_NOPAGE;
+		else
+			svm_count_vm_event(svm, SVM_PGFAULT_NOMEM);
+	}
 	svm_fault_done(obj, vmf, created, ret);
 	return ret;
 }

@@ -38,6 +38,7 @@
 #include <shadowvm/filemap.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/object.h>
+#include <shadowvm/oom.h>
 #include <shadowvm/page.h>
 #include <trace/events/shadowvm.h>
 
@@ -145,7 +146,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_object_read);
 /*
  * Write the next piece (up to the end of one page) at @pos. Called with
  * the inode's i_rwsem held, the source faulted in. Returns the bytes
- * copied (0 when the source was not resident after all) or -ENOSPC.
+ * copied (0 when the source was not resident after all), -ENOMEM when
+ * no page could be had after reclaim, or -ENOSPC.
  */
 static ssize_t svm_object_write_page(struct svm_object *obj, loff_t pos,
 				     size_t bytes, struct iov_iter *from)
@@ -187,7 +189,9 @@ unlock:
 		up_write(&obj->lock);
 	else
 		up_read(&obj->lock);
-	return IS_ERR(page) ? -ENOSPC : copied;
+	if (IS_ERR(page))
+		return PTR_ERR(page) == -ENOMEM ? -ENOMEM : -ENOSPC;
+	return copied;
 }
 
 /**
@@ -201,6 +205,10 @@ unlock:
  * Allocates missing pages (zeroed), marks the written pages dirty and
  * grows the size to cover what was written. Nothing is written at or past
  * SVM_MAX_OBJECT_SIZE.
+ *
+ * When no page can be had even after reclaim, the OOM killer is asked
+ * (svm_out_of_memory(), with the inode's i_rwsem held: writes stay atomic)
+ * and the page is tried again if a victim's memory came back.
  *
  * Context: process context; takes the inode's i_rwsem; may sleep.
  * Return: bytes written if any, else -EFBIG (@pos at or past the maximum
@@ -230,8 +238,12 @@ ssize_t svm_object_write(struct svm_object *obj, loff_t *pos,
 			break;
 		}
 		n = svm_object_write_page(obj, *pos, bytes, from);
+		/* Out of memory after reclaim: the same piece again. */
+		if (n == -ENOMEM && svm_out_of_memory(obj->svm))
+			continue;
 		if (n < 0) {
-			err = n;
+			/* ENOSPC is the ABI's errno for exhausted memory. */
+			err = n == -ENOMEM ? -ENOSPC : n;
 			break;
 		}
 		*pos += n;

@@ -97,6 +97,11 @@ struct svm_vma {
  * @SVM_RW_READ_BYTES: bytes they returned
  * @SVM_RW_WRITE: write() calls (write_iter) on objects
  * @SVM_RW_WRITE_BYTES: bytes they wrote
+ * @SVM_OOM_KILL: processes the OOM killer killed
+ * @SVM_OOM_NO_VICTIM: OOM kills given up: no process to kill
+ * @SVM_OOM_SELF: OOM kills given up: the caller itself used the most
+ * @SVM_OOM_WAIT: OOM calls that waited for a victim already dying
+ * @SVM_OOM_WAIT_TIMEOUT: OOM calls whose victim was not gone in time
  * @SVM_NR_VM_EVENTS: number of counters
  */
 enum svm_vm_event {
@@ -114,6 +119,11 @@ enum svm_vm_event {
 	SVM_RW_READ_BYTES,
 	SVM_RW_WRITE,
 	SVM_RW_WRITE_BYTES,
+	SVM_OOM_KILL,
+	SVM_OOM_NO_VICTIM,
+	SVM_OOM_SELF,
+	SVM_OOM_WAIT,
+	SVM_OOM_WAIT_TIMEOUT,
 	SVM_NR_VM_EVENTS,
 };
 

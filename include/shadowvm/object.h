@@ -22,6 +22,7 @@ struct inode;
 struct iov_iter;
 struct kiocb;
 struct svm_instance;
+struct svm_oom;
 struct vm_area_struct;
 
 /* Largest object size in bytes: 2^32 pages, 16 TiB with 4 KiB pages. */
@@ -80,11 +81,13 @@ struct svm_object {
  *                dirty; without it PTEs are writable at once and dirty
  *                bits are harvested when pages are unmapped. See
  *                Documentation/fault.rst.
+ * @oom: the OOM killer and its list of descriptors (include/shadowvm/oom.h)
  */
 struct svm_objects {
 	struct svm_object *def;
 	unsigned int fault_around_pages;
 	bool write_notify;
+	struct svm_oom *oom;
 };
 
 int svm_object_fs_init(void);

@@ -882,12 +882,15 @@ static const char *const bad_lines[] = {
 /*
  * Every case: SIGBUS caught (past an object's size it is expected), the
  * module loaded with @params, the kernel log and the page books taken.
+ * oom_kill=0: running out of memory must fail the access (SIGBUS,
+ * ENOSPC), which the cases count, not kill one of their processes.
  */
 static void load_instance(struct __test_metadata *_metadata, int *kmsg,
 			  long long *outstanding, const char *params)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus,
 				.sa_flags = SA_NODEFER };
+	char all[256];
 
 	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
 	/* A case that failed with objects open could not unload. */
@@ -896,7 +899,8 @@ static void load_instance(struct __test_metadata *_metadata, int *kmsg,
 	ASSERT_FALSE(svm_loaded());
 	*kmsg = kmsg_open();
 	ASSERT_GE(*kmsg, 0);
-	ASSERT_EQ(0, svm_load(params));
+	snprintf(all, sizeof(all), "%s oom_kill=0", params);
+	ASSERT_EQ(0, svm_load(all));
 	*outstanding = svm_outstanding_pages();
 	ASSERT_GE(*outstanding, 0);
 }

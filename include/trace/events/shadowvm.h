@@ -795,6 +795,34 @@ DEFINE_EVENT(svm_file_rw, svm_file_write,
 	TP_ARGS(instance, object, pos, count, ret)
 );
 
+/**
+ * svm_oom_kill - the OOM killer of an instance killed a process
+ * @instance: instance name
+ * @pid: the victim's thread group id
+ * @score: its score (svm_oom_badness())
+ * @pages: shadow pages of the objects it mapped or opened
+ */
+TRACE_EVENT(svm_oom_kill,
+	TP_PROTO(const char *instance, int pid, unsigned long score,
+		 unsigned long pages),
+	TP_ARGS(instance, pid, score, pages),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(int, pid)
+		__field(unsigned long, score)
+		__field(unsigned long, pages)
+	),
+	TP_fast_assign(
+		__assign_str(instance);
+		__entry->pid = pid;
+		__entry->score = score;
+		__entry->pages = pages;
+	),
+	TP_printk("%s pid=%d score=%lu pages=%lu",
+		  __get_str(instance), __entry->pid, __entry->score,
+		  __entry->pages)
+);
+
 #endif /* _TRACE_SHADOWVM_H */
 
 /* This part must be outside the header guard. */
