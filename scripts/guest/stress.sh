@@ -27,7 +27,7 @@ free_kb() {	# MemFree plus the pages parked on per-CPU lists
 	     END { print f + p * 4 }' /proc/meminfo /proc/zoneinfo
 }
 metric() { echo "METRIC $1 $2"; }
-vmstat() { awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$D/vmstat"; }
+svm_vmstat() { awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$D/vmstat"; }
 bad_frees() { awk '/^BadFrees:/ { print $2 + $3 + $4 + $5 }' "$D/meminfo"; }
 io_errors() { awk '$1 == "io_errors" { v = $2 } END { print v + 0 }' "$D/swapinfo"; }
 # Failures a fault_attr injected since arm: what its `times` counted down.
@@ -70,12 +70,12 @@ fuzz_case() {	# fuzz_case NAME PRE_HOOK POST_HOOK FUZZ_ARGS...
 	$post || ok="not ok"
 	sed 's/^/# /' /tmp/fuzz
 	awk '$1 == "fuzz_calls" { print "METRIC fuzz_calls " $2 }' /tmp/fuzz
-	leak=$(vmstat pgcache_leak)
+	leak=$(svm_vmstat pgcache_leak)
 	bad=$(bad_frees)
 	metric pgcache_leak "$leak"
 	metric bad_frees "$bad"
 	metric io_errors_injected "$(io_errors)"
-	metric oom_kills "$(vmstat oom_kill)"
+	metric oom_kills "$(svm_vmstat oom_kill)"
 	[ "$leak" = 0 ] && [ "$bad" = 0 ] || ok="not ok"
 	rmmod shadowvm || ok="not ok"
 	echo "$ok $n $name"
