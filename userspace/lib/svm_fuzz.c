@@ -46,6 +46,8 @@
 #define MAX_FDS		8
 #define MAX_MAPS	16
 #define MAX_CHILDREN	4
+/* Tries of an mmap() or fork() the run cannot do without. */
+#define RETRIES		100
 #define PG		4096UL
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -575,20 +577,38 @@ int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 	int i, status, ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	shared_calls = mmap(NULL, PG, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * Under the kernel's failslab on this task, mmap() and fork() fail
+	 * now and then: try again a while before giving up.
+	 */
+	for (i = 0; i < RETRIES; i++) {
+		shared_calls = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (shared_calls != MAP_FAILED)
+			break;
+		ret = -errno;
+		usleep(10000);
+	}
 	if (shared_calls == MAP_FAILED)
-		return -errno;
+		return ret;
+	ret = 0;
 	shared_signals = shared_calls + 1;
 	fflush(NULL);
 	st.deadline = now() + seconds;
 	for (i = 0; i < procs; i++) {
-		pid_t pid = fork();
+		pid_t pid = -1;
+		int try;
 
-		if (pid < 0) {
-			ret = -errno;
-			break;
+		for (try = 0; try < RETRIES && pid < 0; try++) {
+			pid = fork();
+			if (pid < 0) {
+				ret = -errno;
+				usleep(10000);
+			}
 		}
+		if (pid < 0)
+			break;
+		ret = 0;
 		if (pid == 0) {
 			int j;
 

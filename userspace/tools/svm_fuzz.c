@@ -48,8 +48,10 @@ int main(int argc, char **argv)
 	if (procs < 1 || procs > 64 || seconds < 0)
 		bad_usage();
 	printf("seed %llu\n", seed);
-	if (svm_fuzz_run(seed, seconds, procs, &res)) {
-		perror("svm_fuzz: fork");
+	i = svm_fuzz_run(seed, seconds, procs, &res);
+	if (i) {
+		fprintf(stderr, "svm_fuzz: cannot start the processes: %s\n",
+			strerror(-i));
 		return 1;
 	}
 	printf("fuzz_calls %lu\n", res.calls);
