@@ -442,6 +442,8 @@ static void op_debugfs(void)
 		snprintf(val, sizeof(val), "%d", (int)below(6) - 1);
 		break;
 	case 3:
+		if (getenv("SVM_FUZZ_NO_BENCH"))
+			return;
 		/* Small counts: the bench's own limit is minutes of TCG. */
 		file = "bench";
 		snprintf(val, sizeof(val), "%s %u %u",
