@@ -10,7 +10,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
 		ls -d /usr/src/linux-headers-6.12*-amd64 2>/dev/null | sort -V | tail -n1; \
 	fi)
 
-.PHONY: all modules clean check demo bench deps test-kernel userspace
+.PHONY: all modules clean check demo bench deps test-kernel userspace stress
 
 all: modules
 
@@ -40,3 +40,6 @@ demo:
 
 bench:
 	scripts/bench
+
+stress:
+	STRESS_SECONDS=$(or $(STRESS_SECONDS),240) scripts/stress

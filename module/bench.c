@@ -16,6 +16,7 @@
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -353,6 +354,8 @@ static u64 median(u64 *v, unsigned int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+static DEFINE_MUTEX(svm_bench_mutex);
+
 /**
  * svm_bench_run() - run one benchmark case on both sides
  * @svm: the instance to measure
@@ -362,9 +365,11 @@ static u64 median(u64 *v, unsigned int n)
  * @buf: where to print the result line
  * @len: size of @buf
  *
- * Context: process context; may sleep between repetitions.
+ * Context: process context; may sleep between repetitions. Takes the
+ * bench mutex: runs of all instances are serialized.
  * Return: 0, -EINVAL for an unknown case or out-of-range counts, -ENOMEM
- * when an allocation inside a loop failed.
+ * when an allocation inside a loop failed, -EINTR when killed waiting for
+ * another run.
  */
 int svm_bench_run(struct svm_instance *svm, const char *name,
 		  unsigned long iters, unsigned int reps, char *buf, size_t len)
@@ -380,18 +385,28 @@ int svm_bench_run(struct svm_instance *svm, const char *name,
 	    reps > SVM_BENCH_MAX_REPS)
 		return -EINVAL;
 
+	/*
+	 * One run at a time: the slab cases create caches of fixed names,
+	 * which the kernel refuses to see twice, and runs side by side
+	 * would measure each other anyway.
+	 */
+	if (mutex_lock_killable(&svm_bench_mutex))
+		return -EINTR;
 	for (i = 0; i <= reps; i++) {
 		u64 s = bc->shadow(svm, bc->order, iters);
 		u64 n = bc->native(bc->order, iters);
 
-		if (s == U64_MAX || n == U64_MAX)
+		if (s == U64_MAX || n == U64_MAX) {
+			mutex_unlock(&svm_bench_mutex);
 			return -ENOMEM;
+		}
 		if (i) {
 			shadow[i - 1] = s;
 			native[i - 1] = n;
 		}
 		cond_resched();
 	}
+	mutex_unlock(&svm_bench_mutex);
 	scnprintf(buf, len,
 		  "%s iterations=%lu reps=%u shadow=%llu native=%llu unit=cycles_per_op\n",
 		  bc->name, iters, reps,

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shadowvm debugfs interface: read-only tables about one instance.
+ * shadowvm debugfs interface: read-only tables about one instance, the
+ * selfcheck file and the fault injection attributes.
  *
  * Every file is documented column by column in Documentation/debugfs.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -18,6 +20,7 @@
 #include <shadowvm/bench.h>
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
+#include <shadowvm/fault_inject.h>
 #include <shadowvm/filemap.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
@@ -514,6 +517,118 @@ static const struct file_operations page_fops = {
 };
 
 /**
+ * svm_selfcheck_report() - count a violation and print its line
+ * @sc: the check in progress
+ * @fmt: printf format of the line, ending in a newline
+ *
+ * Only the first SVM_SELFCHECK_MAX_LINES lines are printed; a confirming
+ * pass (@sc->quiet) counts and prints nothing.
+ *
+ * Context: any context; the checkers call it under their spinlocks.
+ */
+void svm_selfcheck_report(struct svm_selfcheck *sc, const char *fmt, ...)
+{
+	va_list args;
+
+	if (sc->quiet) {
+		sc->violations++;
+		return;
+	}
+	sc->violations++;
+	if (!sc->m || sc->printed >= SVM_SELFCHECK_MAX_LINES)
+		return;
+	sc->printed++;
+	va_start(args, fmt);
+	seq_vprintf(sc->m, fmt, args);
+	va_end(args);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_selfcheck_report);
+
+/* Passes of a confirmed check, and the pause between them. */
+#define SVM_SELFCHECK_TRIES	8
+#define SVM_SELFCHECK_PAUSE_MS	10
+
+/**
+ * svm_selfcheck_confirm() - run a check that no lock can make exact
+ * @sc: the check in progress
+ * @svm: the instance
+ * @check: a checker comparing counters that are updated outside the
+ *         locks of what they count
+ *
+ * @check runs quietly up to SVM_SELFCHECK_TRIES times,
+ * SVM_SELFCHECK_PAUSE_MS apart; a pass that finds nothing ends it. Only
+ * when every pass found something does a last pass report what it finds.
+ * A counter lagging its structure for a moment is thereby not reported,
+ * while a wrong one, which stays wrong, is; under a load that keeps
+ * changing the counted structure on every pass a transient may still
+ * show, which a read on a quiet instance settles.
+ *
+ * Context: process context; sleeps.
+ */
+void svm_selfcheck_confirm(struct svm_selfcheck *sc, struct svm_instance *svm,
+			   void (*check)(struct svm_instance *svm,
+					 struct svm_selfcheck *sc))
+{
+	unsigned long found = sc->violations;
+	bool quiet = sc->quiet;
+	int i;
+
+	sc->quiet = true;
+	for (i = 0; i < SVM_SELFCHECK_TRIES; i++) {
+		unsigned long before = sc->violations;
+
+		check(svm, sc);
+		if (sc->violations == before)
+			break;
+		msleep(SVM_SELFCHECK_PAUSE_MS);
+	}
+	sc->quiet = quiet;
+	sc->violations = found;
+	if (i == SVM_SELFCHECK_TRIES)
+		check(svm, sc);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_selfcheck_confirm);
+
+/**
+ * svm_selfcheck() - check an instance's structures against each other
+ * @svm: the instance
+ * @m: where to print one line per violation, or NULL
+ *
+ * The buddy free lists and per-CPU lists (svm_zone_selfcheck()), the LRU
+ * lists (svm_lru_selfcheck()), the page cache counters
+ * (svm_pagecache_selfcheck()) and the swap map and swap cache
+ * (svm_swap_selfcheck()), each under the locks that keep it still; see
+ * Documentation/reliability.rst for what each one checks.
+ *
+ * Context: process context, at any time, with the instance in use;
+ * sleeps. Takes each lock it needs alone.
+ * Return: the number of violations found.
+ */
+unsigned long svm_selfcheck(struct svm_instance *svm, struct seq_file *m)
+{
+	struct svm_selfcheck sc = { .m = m };
+
+	svm_zone_selfcheck(svm, &sc);
+	svm_lru_selfcheck(svm, &sc);
+	svm_pagecache_selfcheck(svm, &sc);
+	svm_swap_selfcheck(svm, &sc);
+	return sc.violations;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_selfcheck);
+
+static int selfcheck_show(struct seq_file *m, void *unused)
+{
+	unsigned long n = svm_selfcheck(m->private, m);
+
+	if (!n)
+		seq_puts(m, "ok\n");
+	else
+		seq_printf(m, "violations %lu\n", n);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(selfcheck);
+
+/**
  * svm_debugfs_create() - create the debugfs directory of an instance
  * @svm: the instance the files describe; must outlive the directory
  * @parent: parent directory, or NULL for the debugfs root
@@ -546,6 +661,8 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 	svm_filemap_debugfs_create(svm, dir);
 	svm_reclaim_debugfs_create(svm, dir);
 	svm_swap_debugfs_create(svm, dir);
+	debugfs_create_file("selfcheck", 0400, dir, svm, &selfcheck_fops);
+	svm_fault_inject_create(svm, dir);
 	return dir;
 }
 
@@ -556,4 +673,5 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 void svm_debugfs_remove(struct dentry *dir)
 {
 	debugfs_remove(dir);
+	svm_fault_inject_destroy();
 }

@@ -86,6 +86,7 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/debugfs.h>
 #include <shadowvm/filemap.h>
 #include <shadowvm/gfp.h>
 #include <shadowvm/highmem.h>
@@ -1340,4 +1341,45 @@ DEFINE_SHOW_ATTRIBUTE(vmstat);
 void svm_filemap_debugfs_create(struct svm_instance *svm, struct dentry *dir)
 {
 	debugfs_create_file("vmstat", 0400, dir, svm, &vmstat_fops);
+}
+
+static void svm_pagecache_count_check(struct svm_instance *svm,
+				      struct svm_selfcheck *sc)
+{
+	long counted = atomic_long_read(&svm->filemap->nr_file_pages);
+	unsigned long pfn, cached = 0;
+
+	for (pfn = 0; pfn < svm->nr_pages; pfn++) {
+		struct svm_page *page = svm_pfn_to_page(svm, pfn);
+
+		if (!READ_ONCE(page->mapping))
+			continue;
+		cached++;
+		if (svm_page_buddy(page) || svm_page_slab(page))
+			svm_selfcheck_report(sc, "page cache: pfn %lu is a free or slab page (flags %#x)\n",
+					     pfn, atomic_read(&page->flags));
+	}
+	if (counted != cached)
+		svm_selfcheck_report(sc, "page cache: nr_file_pages %ld, %lu pages have a mapping\n",
+				     counted, cached);
+}
+
+/**
+ * svm_pagecache_selfcheck() - check the page cache against its counters
+ * @svm: the instance
+ * @sc: where to report violations
+ *
+ * nr_file_pages must equal the pages that have a mapping, and none of
+ * those may be free or slab. No lock covers the whole: a page gets its
+ * mapping before it enters its object's tree and the counters move after
+ * the tree lock is dropped, and there is no list of the objects to lock
+ * them all. The check is therefore confirmed (svm_selfcheck_confirm()):
+ * it is reported only when it fails on every pass.
+ *
+ * Context: process context, any time; takes no lock.
+ */
+void svm_pagecache_selfcheck(struct svm_instance *svm,
+			     struct svm_selfcheck *sc)
+{
+	svm_selfcheck_confirm(sc, svm, svm_pagecache_count_check);
 }

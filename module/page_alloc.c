@@ -30,6 +30,8 @@
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
 
+#include <shadowvm/debugfs.h>
+#include <shadowvm/fault_inject.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/vmscan.h>
@@ -561,7 +563,7 @@ struct svm_page *svm_alloc_pages_node(struct svm_instance *svm, int nid,
 		return NULL;
 	}
 	preferred = svm_preferred_zone(svm, nid, gfp);
-	if (!preferred)
+	if (!preferred || svm_should_fail_alloc_page(svm, gfp, order))
 		goto nopage;
 	zones = preferred->zone_pgdat->node_zonelists[svm_gfp_zone(gfp)].zones;
 retry:
@@ -1036,3 +1038,151 @@ int svm_check_instance(struct svm_instance *svm)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_check_instance);
+
+/* One CPU's list: its pages are free order-0 pages of @zone, @count right. */
+static void svm_pcp_selfcheck(struct svm_zone *zone, int cpu,
+			      struct svm_selfcheck *sc)
+{
+	struct svm_per_cpu_pages *pcp = per_cpu_ptr(zone->pageset, cpu);
+	int mt, n = 0;
+
+	spin_lock(&pcp->lock);
+	for (mt = 0; mt < SVM_MIGRATE_TYPES; mt++) {
+		struct svm_page *page;
+
+		list_for_each_entry(page, &pcp->lists[mt], lru) {
+			unsigned long idx = page - zone->zone_mem_map;
+
+			if (idx >= zone->spanned_pages)
+				svm_selfcheck_report(sc, "zone %s cpu %d: foreign page on the per-cpu list\n",
+						     zone->name, cpu);
+			else if (svm_page_count(page) || svm_page_buddy(page) ||
+				 page->private != mt)
+				svm_selfcheck_report(sc, "zone %s cpu %d idx %lu: per-cpu page count %d flags %#x private %u\n",
+						     zone->name, cpu, idx,
+						     svm_page_count(page),
+						     atomic_read(&page->flags),
+						     page->private);
+			/* A corrupted list must not keep us here. */
+			if (++n > zone->spanned_pages)
+				goto out;
+		}
+	}
+out:
+	if (n != pcp->count)
+		svm_selfcheck_report(sc, "zone %s cpu %d: per-cpu count %d, lists hold %d\n",
+				     zone->name, cpu, pcp->count, n);
+	spin_unlock(&pcp->lock);
+}
+
+/* One free block of @zone's free lists; caller holds the zone lock. */
+static void svm_free_block_selfcheck(struct svm_zone *zone,
+				     struct svm_page *page, unsigned int order,
+				     unsigned long *seen,
+				     struct svm_selfcheck *sc)
+{
+	unsigned long idx = page - zone->zone_mem_map, n = 1UL << order, i;
+	unsigned long buddy = idx ^ n;
+
+	if (idx >= zone->spanned_pages || idx + n > zone->spanned_pages ||
+	    (idx & (n - 1))) {
+		svm_selfcheck_report(sc, "zone %s order %u: misplaced free block at idx %ld\n",
+				     zone->name, order, (long)idx);
+		return;
+	}
+	if (!svm_page_is_buddy(page, order) || svm_page_count(page))
+		svm_selfcheck_report(sc, "zone %s idx %lu: free block of order %u has flags %#x private %u count %d\n",
+				     zone->name, idx, order,
+				     atomic_read(&page->flags), page->private,
+				     svm_page_count(page));
+	for (i = 1; i < n; i++) {
+		struct svm_page *tail = page + i;
+
+		if (svm_page_buddy(tail) || svm_page_count(tail))
+			svm_selfcheck_report(sc, "zone %s idx %lu: tail of a free block has flags %#x count %d\n",
+					     zone->name, idx + i,
+					     atomic_read(&tail->flags),
+					     svm_page_count(tail));
+	}
+	if (order < SVM_MAX_ORDER && buddy + n <= zone->spanned_pages &&
+	    svm_page_is_buddy(zone->zone_mem_map + buddy, order))
+		svm_selfcheck_report(sc, "zone %s idx %lu: free buddies of order %u not merged\n",
+				     zone->name, idx, order);
+	if (find_next_bit(seen, idx + n, idx) < idx + n)
+		svm_selfcheck_report(sc, "zone %s idx %lu: page on two free lists\n",
+				     zone->name, idx);
+	bitmap_set(seen, idx, n);
+}
+
+/**
+ * svm_zone_selfcheck() - check the buddy free lists of every zone
+ * @svm: the instance
+ * @sc: where to report violations
+ *
+ * Each per-CPU list under its lock: free order-0 pages of the zone,
+ * @count right. Then, under the zone lock, every block on the free lists:
+ * aligned and inside the zone, its head marked free with its order, its
+ * tail pages unmarked, on one list only, not left unmerged with a free
+ * buddy; nr_free of each order and free_pages match the lists, and no
+ * page outside them carries the free-block mark. Pages moving between a
+ * per-CPU list and the free lists are not cross-checked: the two are
+ * never locked together.
+ *
+ * Context: process context, any time; takes each per-CPU lock, then
+ * each zone lock, alone.
+ */
+void svm_zone_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
+{
+	struct svm_zone *zone;
+
+	for (zone = svm_next_zone(svm, NULL); zone;
+	     zone = svm_next_zone(svm, zone)) {
+		unsigned long idx, free = 0, steps = 0;
+		unsigned long *seen;
+		unsigned int order;
+		int cpu, mt;
+
+		for_each_possible_cpu(cpu)
+			svm_pcp_selfcheck(zone, cpu, sc);
+		seen = bitmap_zalloc(zone->spanned_pages, GFP_KERNEL);
+		if (!seen) {
+			svm_selfcheck_report(sc, "zone %s: no memory to check\n",
+					     zone->name);
+			continue;
+		}
+		spin_lock(&zone->lock);
+		for (order = 0; order < SVM_NR_ORDERS; order++) {
+			struct svm_free_area *area = &zone->free_area[order];
+			unsigned long blocks = 0;
+
+			for (mt = 0; mt < SVM_MIGRATE_TYPES; mt++) {
+				struct svm_page *page;
+
+				list_for_each_entry(page, &area->free_list[mt],
+						    lru) {
+					if (++steps > zone->spanned_pages)
+						break;
+					svm_free_block_selfcheck(zone, page,
+								 order, seen,
+								 sc);
+					blocks++;
+					free += 1UL << order;
+				}
+			}
+			if (blocks != area->nr_free)
+				svm_selfcheck_report(sc, "zone %s order %u: nr_free %lu, lists hold %lu\n",
+						     zone->name, order,
+						     area->nr_free, blocks);
+		}
+		if (free != zone->free_pages)
+			svm_selfcheck_report(sc, "zone %s: free_pages %lu, free lists hold %lu\n",
+					     zone->name, zone->free_pages, free);
+		for (idx = 0; idx < zone->spanned_pages; idx++)
+			if (!test_bit(idx, seen) &&
+			    svm_page_buddy(zone->zone_mem_map + idx))
+				svm_selfcheck_report(sc, "zone %s idx %lu: free-block mark on a page of no free list\n",
+						     zone->name, idx);
+		spin_unlock(&zone->lock);
+		bitmap_free(seen);
+	}
+}

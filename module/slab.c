@@ -66,6 +66,7 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/fault_inject.h>
 #include <shadowvm/gfp.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
@@ -852,6 +853,8 @@ static void *svm_cache_alloc(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
 
 	svm_assert_task_context();
 	might_sleep_if(svm_gfpflags_allow_blocking(gfp));
+	if (svm_should_fail_slab(cachep->svm, gfp, cachep->obj_size))
+		return NULL;
 	for (;;) {
 		preempt_disable();
 		ac = READ_ONCE(cachep->array[smp_processor_id()]);

@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/blkdev.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -22,7 +23,9 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/debugfs.h>
 #include <shadowvm/highmem.h>
+#include <shadowvm/page.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
@@ -501,4 +504,96 @@ DEFINE_SHOW_ATTRIBUTE(swapinfo);
 void svm_swap_debugfs_create(struct svm_instance *svm, struct dentry *dir)
 {
 	debugfs_create_file("swapinfo", 0400, dir, svm, &swapinfo_fops);
+}
+
+/* The swap cache against the swap map; see svm_swap_selfcheck(). */
+static void svm_swap_cache_check(struct svm_instance *svm,
+				 struct svm_selfcheck *sc)
+{
+	struct svm_swap_info *si = svm->swap;
+	unsigned long offset, nr = 0;
+	unsigned long *cached;
+	struct svm_page *page;
+
+	cached = kvcalloc(BITS_TO_LONGS(si->max), sizeof(long), GFP_KERNEL);
+	if (!cached) {
+		svm_selfcheck_report(sc, "swap: no memory to check\n");
+		return;
+	}
+	xa_lock(&si->cache);
+	xa_for_each(&si->cache, offset, page) {
+		nr++;
+		if (offset >= si->max) {
+			svm_selfcheck_report(sc, "swap cache: offset %lu beyond the area\n",
+					     offset);
+			continue;
+		}
+		__set_bit(offset, cached);
+		if (!svm_page_swapcache(page) ||
+		    page->private != svm_swp_entry(si->type, offset).val)
+			svm_selfcheck_report(sc, "swap cache: offset %lu: pfn %lu flags %#x private %#x\n",
+					     offset, svm_page_to_pfn(svm, page),
+					     atomic_read(&page->flags),
+					     page->private);
+	}
+	xa_unlock(&si->cache);
+	if (nr != atomic_long_read(&si->nr_cache))
+		svm_selfcheck_report(sc, "swap cache: nr_cache %ld, cache holds %lu\n",
+				     atomic_long_read(&si->nr_cache), nr);
+	/* The two locks are never held together: compare afterwards. */
+	spin_lock(&si->lock);
+	for_each_set_bit(offset, cached, si->max)
+		if (!si->swap_map[offset] ||
+		    si->swap_map[offset] == SVM_SWAP_MAP_BAD)
+			svm_selfcheck_report(sc, "swap cache: offset %lu cached, swap_map %#x\n",
+					     offset, si->swap_map[offset]);
+	spin_unlock(&si->lock);
+	kvfree(cached);
+}
+
+/**
+ * svm_swap_selfcheck() - check the swap map and the swap cache
+ * @svm: the instance
+ * @sc: where to report violations
+ *
+ * Under the area's lock: inuse_pages equals the slots in use in the swap
+ * map, the bad slots are the header and the nr_badpages listed ones, and
+ * the usable ones add up to the area. Then each page of the swap cache is
+ * marked SVM_PG_swapcache with its own entry, nr_cache matches, and its
+ * slot is in use. The swap cache's lock and the area's are never held
+ * together, and nr_cache moves after the cache's lock is dropped, so that
+ * second part is confirmed (svm_selfcheck_confirm()).
+ *
+ * Context: process context, while the area exists (swapoff runs only at
+ * unload, as for svm_swapinfo_show()); takes the area's lock and the swap
+ * cache's lock, one at a time.
+ */
+void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
+{
+	struct svm_swap_info *si = svm->swap;
+	unsigned long offset, inuse = 0, bad = 0;
+
+	if (!si)
+		return;
+	spin_lock(&si->lock);
+	for (offset = 0; offset < si->max; offset++) {
+		u8 count = si->swap_map[offset];
+
+		if (count == SVM_SWAP_MAP_BAD)
+			bad++;
+		else if (count > SVM_SWAP_MAP_MAX)
+			svm_selfcheck_report(sc, "swap map: offset %lu count %#x\n",
+					     offset, count);
+		else if (count)
+			inuse++;
+	}
+	if (inuse != si->inuse_pages)
+		svm_selfcheck_report(sc, "swap map: inuse_pages %lu, map has %lu slots in use\n",
+				     si->inuse_pages, inuse);
+	if (bad != si->nr_badpages + 1 ||
+	    si->pages + si->nr_badpages + 1 != si->max)
+		svm_selfcheck_report(sc, "swap map: %lu bad slots, nr_badpages %lu, pages %lu of %lu\n",
+				     bad, si->nr_badpages, si->pages, si->max);
+	spin_unlock(&si->lock);
+	svm_selfcheck_confirm(sc, svm, svm_swap_cache_check);
 }

@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/blkdev.h>
 #include <linux/debugfs.h>
 #include <linux/freezer.h>
@@ -29,6 +30,7 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/debugfs.h>
 #include <shadowvm/filemap.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
@@ -1042,4 +1044,96 @@ void svm_reclaim_debugfs_create(struct svm_instance *svm, struct dentry *dir)
 {
 	debugfs_create_file("lru", 0400, dir, svm, &lru_fops);
 	debugfs_create_file("kswapd", 0400, dir, svm, &kswapd_fops);
+}
+
+static const char * const svm_lru_names[SVM_NR_LRU_LISTS] = {
+	[SVM_LRU_INACTIVE] = "inactive",
+	[SVM_LRU_ACTIVE] = "active",
+	[SVM_LRU_UNEVICTABLE] = "unevictable",
+};
+
+/* One node's lists; caller holds its lru_lock. */
+static void svm_lruvec_selfcheck(struct svm_instance *svm, int nid,
+				 struct svm_lruvec *lruvec, unsigned long *on,
+				 struct svm_selfcheck *sc)
+{
+	enum svm_lru_list lru;
+	unsigned long pfn;
+
+	for (lru = 0; lru < SVM_NR_LRU_LISTS; lru++) {
+		struct svm_page *page;
+		unsigned long n = 0;
+
+		list_for_each_entry(page, &lruvec->lists[lru], lru) {
+			pfn = svm_page_to_pfn(svm, page);
+			if (pfn >= svm->nr_pages) {
+				svm_selfcheck_report(sc, "node %d %s list: foreign page\n",
+						     nid, svm_lru_names[lru]);
+				break;
+			}
+			if (!svm_page_lru(page) || svm_page_lru_list(page) != lru ||
+			    svm_page_to_nid(page) != nid)
+				svm_selfcheck_report(sc, "node %d %s list: pfn %lu flags %#x belong to another list\n",
+						     nid, svm_lru_names[lru], pfn,
+						     atomic_read(&page->flags));
+			if (svm_page_buddy(page) || svm_page_slab(page))
+				svm_selfcheck_report(sc, "node %d %s list: pfn %lu is a free or slab page (flags %#x)\n",
+						     nid, svm_lru_names[lru], pfn,
+						     atomic_read(&page->flags));
+			if (test_and_set_bit(pfn, on))
+				svm_selfcheck_report(sc, "node %d: pfn %lu on two LRU lists\n",
+						     nid, pfn);
+			/* A corrupted list must not keep us here. */
+			if (++n > svm->nr_pages)
+				break;
+		}
+		if (n != lruvec->nr[lru])
+			svm_selfcheck_report(sc, "node %d %s list: nr %lu, list holds %lu\n",
+					     nid, svm_lru_names[lru],
+					     lruvec->nr[lru], n);
+	}
+	for (pfn = 0; pfn < svm->nr_pages; pfn++) {
+		struct svm_page *page = svm_pfn_to_page(svm, pfn);
+
+		if (svm_page_to_nid(page) == nid && svm_page_lru(page) &&
+		    !test_bit(pfn, on))
+			svm_selfcheck_report(sc, "node %d: pfn %lu has PG_lru but is on no list\n",
+					     nid, pfn);
+	}
+}
+
+/**
+ * svm_lru_selfcheck() - check the LRU lists against the page flags
+ * @svm: the instance
+ * @sc: where to report violations
+ *
+ * Under each node's lru_lock, which every change of the lists, of their
+ * counts and of SVM_PG_lru is made under: each page on a list has
+ * SVM_PG_lru, the active/unevictable bits of that list and the list's
+ * node, is neither free nor slab, and is on one list only; each count
+ * matches its list; and every page of the node with SVM_PG_lru is on a
+ * list (an isolated page has SVM_PG_lru clear).
+ *
+ * Context: process context, any time; takes each lru_lock alone.
+ */
+void svm_lru_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
+{
+	unsigned long *on;
+	int nid;
+
+	on = bitmap_zalloc(svm->nr_pages, GFP_KERNEL);
+	if (!on) {
+		svm_selfcheck_report(sc, "lru: no memory to check\n");
+		return;
+	}
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+
+		if (!nr)
+			continue;
+		spin_lock(&nr->lruvec.lru_lock);
+		svm_lruvec_selfcheck(svm, nid, &nr->lruvec, on, sc);
+		spin_unlock(&nr->lruvec.lru_lock);
+	}
+	bitmap_free(on);
 }
