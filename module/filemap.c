@@ -234,6 +234,7 @@ void svm_address_space_init(struct svm_address_space *as,
 	spin_lock_init(&as->i_mmap_lock);
 	INIT_LIST_HEAD(&as->i_mmap);
 	atomic_set(&as->nr_locked, 0);
+	svm_swap_mapping_add(as);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_address_space_init);
 
@@ -245,6 +246,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_address_space_init);
  */
 void svm_address_space_destroy(struct svm_address_space *as)
 {
+	/* First: swapoff must not bring pages back into it any more. */
+	svm_swap_mapping_del(as);
 	svm_truncate_pages(as, 0);
 	xa_destroy(&as->i_pages);
 }
@@ -505,10 +508,12 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 	bool claimed = false;
 
 	if (!svm_swap_active(svm))
-		return ERR_PTR(-EIO);
-	page = svm_swapin_readahead(svm, swp, major);
-	if (!page)
-		return ERR_PTR(-ENOMEM);
+		page = ERR_PTR(-EIO);
+	else
+		page = svm_swapin_readahead(svm, swp, major) ?: ERR_PTR(-ENOMEM);
+	/* A swapoff may have brought it back (and freed the slot): look again. */
+	if (IS_ERR(page))
+		return xa_load(&as->i_pages, index) == entry ? page : NULL;
 	svm_lock_page(page);
 	/* Freed and reused meanwhile: look again. */
 	if (!svm_page_swapcache(page) || page->private != swp.val ||

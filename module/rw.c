@@ -145,7 +145,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_object_read);
 /*
  * Write the next piece (up to the end of one page) at @pos. Called with
  * the inode's i_rwsem held, the source faulted in. Returns the bytes
- * copied (0 when the source was not resident after all) or -ENOSPC.
+ * copied (0 when the source was not resident after all), -ENOSPC or -EIO.
  */
 static ssize_t svm_object_write_page(struct svm_object *obj, loff_t pos,
 				     size_t bytes, struct iov_iter *from)
@@ -187,7 +187,10 @@ unlock:
 		up_write(&obj->lock);
 	else
 		up_read(&obj->lock);
-	return IS_ERR(page) ? -ENOSPC : copied;
+	/* A page that cannot be read back from swap is an I/O error. */
+	if (IS_ERR(page))
+		return PTR_ERR(page) == -EIO ? -EIO : -ENOSPC;
+	return copied;
 }
 
 /**
@@ -204,7 +207,8 @@ unlock:
  *
  * Context: process context; takes the inode's i_rwsem; may sleep.
  * Return: bytes written if any, else -EFBIG (@pos at or past the maximum
- * size), -EFAULT (bad source) or -ENOSPC (shadow memory exhausted).
+ * size), -EFAULT (bad source), -ENOSPC (shadow memory exhausted) or -EIO
+ * (the page to write into is on swap and cannot be read).
  */
 ssize_t svm_object_write(struct svm_object *obj, loff_t *pos,
 			 struct iov_iter *from, bool append)

@@ -43,6 +43,8 @@ struct svm_page;
  * @i_mmap_lock: protects @i_mmap
  * @i_mmap: the struct svm_vma of every VMA mapping the object
  * @nr_locked: how many of them are locked (MAP_LOCKED)
+ * @swaplist: on the list swapoff walks (2.6's shmem_swaplist), from
+ *            svm_address_space_init() to svm_address_space_destroy()
  *
  * @i_pages holds, at each index, a struct svm_page * or, for a page that
  * was swapped out, its swap entry as an xarray value entry.
@@ -58,6 +60,7 @@ struct svm_address_space {
 	spinlock_t i_mmap_lock;	/* @i_mmap */
 	struct list_head i_mmap;
 	atomic_t nr_locked;
+	struct list_head swaplist;
 };
 
 /**
