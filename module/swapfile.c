@@ -589,9 +589,10 @@ static unsigned long svm_swap_inuse(struct svm_swap_info *si)
  * slot is in use. New slots are not handed out (SVM_SWP_WRITEOK is
  * clear), so each pass can only lower the count, except that reclaim may
  * still be writing a page it took a slot for before; such slots are
- * waited for, SVM_UNUSE_TIMEOUT at most without progress (-EBUSY).
+ * waited for, SVM_UNUSE_TIMEOUT at most without progress (-EBUSY). At
+ * unload no object is left and nothing can still be writing: one pass.
  */
-static int svm_try_to_unuse(struct svm_instance *svm)
+static int svm_try_to_unuse(struct svm_instance *svm, bool unload)
 {
 	struct svm_swap_info *si = svm->swap;
 	unsigned long inuse, last = ULONG_MAX, since = jiffies;
@@ -607,6 +608,8 @@ static int svm_try_to_unuse(struct svm_instance *svm)
 		inuse = svm_swap_inuse(si);
 		if (!inuse)
 			return 0;
+		if (unload)
+			return -EBUSY;
 		if (inuse < last) {
 			last = inuse;
 			since = jiffies;
@@ -639,7 +642,7 @@ static int svm_swap_deactivate(struct svm_instance *svm, bool unload)
 	spin_lock(&si->lock);
 	si->flags &= ~SVM_SWP_WRITEOK;
 	spin_unlock(&si->lock);
-	err = svm_try_to_unuse(svm);
+	err = svm_try_to_unuse(svm, unload);
 	if (err && !unload) {
 		spin_lock(&si->lock);
 		si->flags |= SVM_SWP_WRITEOK;
