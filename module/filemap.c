@@ -35,6 +35,15 @@
  *       svm_lruvec.lru_lock
  *         svm_address_space.i_mmap_lock   (locked VMAs)
  *
+ * svm_swapon_mutex                    (swapon, swapoff)
+ *   svm_swaplist_mutex                (swapoff's walk of every page
+ *                                      cache; an address space's
+ *                                      creation and destruction)
+ *     page lock                       (swapoff reads pages back, and
+ *                                      allocates, holding both mutexes:
+ *                                      reclaim takes neither)
+ *   svm_swap_info.lock
+ *
  * svm_highmem.bounce_mutex            (bounce pool creation and fill)
  *   svm_slab_state.chain_mutex        (cache chain; reaping)
  *     cpu_hotplug_lock (k), read      (draining the per-CPU array caches;
