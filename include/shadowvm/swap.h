@@ -117,6 +117,7 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @cluster_nr: slots left to hand out from the current cluster
  * @inuse_pages: slots with a non-zero count
  * @nr_badpages: bad slots listed in the header
+ * @nr_bad_io: slots marked bad since swapon because a write to them failed
  * @cache: the swap cache: slot -> struct svm_page * of pages being
  *         written, just read, or read ahead
  * @nr_cache: pages in @cache
