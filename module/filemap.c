@@ -125,6 +125,7 @@ int svm_filemap_init(struct svm_instance *svm)
 	spin_lock_init(&fm->deferred_lock);
 	INIT_LIST_HEAD(&fm->deferred);
 	INIT_DELAYED_WORK(&fm->deferred_work, svm_deferred_work);
+	INIT_LIST_HEAD(&fm->swaplist);
 	svm->filemap = fm;
 	return 0;
 }

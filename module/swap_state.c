@@ -195,6 +195,36 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 }
 
 /*
+ * A page of the swap cache whose read failed (read ahead, or read for a
+ * fault that has not dropped it yet) is not what an access wants: it
+ * drops the page and reads the slot again, so that the access after an
+ * error retries the device. True when the page was dropped (with the
+ * caller's reference); false when it is to be used as it is, or somebody
+ * else holds it (the caller then sees it not up to date: -EIO).
+ */
+static bool svm_swap_drop_failed(struct svm_instance *svm,
+				 struct svm_page *page,
+				 struct svm_swp_entry entry)
+{
+	bool dropped = false;
+
+	if (svm_page_uptodate(page))
+		return false;
+	/* Waits for a read in flight. */
+	svm_lock_page(page);
+	if (!svm_page_uptodate(page) && !page->mapping &&
+	    !svm_page_writeback(page) && page->private == entry.val &&
+	    svm_delete_from_swap_cache(svm, page, 2)) {
+		svm_lru_del(svm, page);
+		dropped = true;
+	}
+	svm_unlock_page(page);
+	if (dropped)
+		svm_put_page(svm, page);
+	return dropped;
+}
+
+/*
  * A fault waits for a read: size the next window from how much of the
  * read-ahead since the last such fault was used (6.x's swapin_nr_pages()
  * in spirit): sequential readers see it grow to 2^SVM_PAGE_CLUSTER_MAX,
@@ -243,7 +273,7 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 
 	*major = false;
 	page = svm_lookup_swap_cache(svm, entry);
-	if (page)
+	if (page && !svm_swap_drop_failed(svm, page, entry))
 		return page;
 	win = svm_swap_ra_window(si);
 	start = offset & ~(win - 1);
@@ -367,12 +397,11 @@ void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page)
 }
 
 /*
- * 2.6's shmem_swaplist: every address space of every instance, for
- * swapoff to find the swap entries in. The mutex is held across a whole
- * walk, so an address space leaves the list only when no swapoff is
- * looking at it.
+ * Guards each instance's list of address spaces (svm_filemap.swaplist,
+ * 2.6's shmem_swaplist), for swapoff to find the swap entries in. It is
+ * held across a whole walk, so an address space leaves the list only
+ * when no swapoff is looking at it.
  */
-static LIST_HEAD(svm_swaplist);
 static DEFINE_MUTEX(svm_swaplist_mutex);
 
 /**
@@ -384,7 +413,7 @@ static DEFINE_MUTEX(svm_swaplist_mutex);
 void svm_swap_mapping_add(struct svm_address_space *as)
 {
 	mutex_lock(&svm_swaplist_mutex);
-	list_add_tail(&as->swaplist, &svm_swaplist);
+	list_add_tail(&as->swaplist, &as->svm->filemap->swaplist);
 	mutex_unlock(&svm_swaplist_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swap_mapping_add);
@@ -487,9 +516,9 @@ int svm_unuse_mappings(struct svm_instance *svm)
 	int err = 0;
 
 	mutex_lock(&svm_swaplist_mutex);
-	list_for_each_entry(as, &svm_swaplist, swaplist) {
-		if (as->svm != svm || (!atomic_long_read(&as->nrswapped) &&
-				       !atomic_long_read(&as->nrpages)))
+	list_for_each_entry(as, &svm->filemap->swaplist, swaplist) {
+		if (!atomic_long_read(&as->nrswapped) &&
+		    !atomic_long_read(&as->nrpages))
 			continue;
 		err = svm_unuse_mapping(as);
 		if (err)

@@ -590,7 +590,8 @@ static unsigned long svm_swap_inuse(struct svm_swap_info *si)
  * clear), so each pass can only lower the count, except that reclaim may
  * still be writing a page it took a slot for before; such slots are
  * waited for, SVM_UNUSE_TIMEOUT at most without progress (-EBUSY). At
- * unload no object is left and nothing can still be writing: one pass.
+ * unload no object is left and nothing can still be writing: one pass,
+ * over the swap cache only.
  */
 static int svm_try_to_unuse(struct svm_instance *svm, bool unload)
 {
@@ -601,7 +602,8 @@ static int svm_try_to_unuse(struct svm_instance *svm, bool unload)
 	for (;;) {
 		/* Written pages go back to their objects as swap entries. */
 		svm_reap_written(svm, false);
-		err = svm_unuse_mappings(svm);
+		/* At unload every object is gone already. */
+		err = unload ? 0 : svm_unuse_mappings(svm);
 		if (err)
 			return err;
 		svm_unuse_swap_cache(svm);
