@@ -207,10 +207,12 @@ TEST_F_TIMEOUT(swapoff, fits, TIMEOUT)
 	struct object a = { .fd = -1 };
 	struct shadowvm_object_stats st;
 	unsigned long pages = 3 * MB / PAGE;
+	long long before;
 
 	ASSERT_EQ(0, load(8, 1));
 	ASSERT_EQ(0, swap_out_then_free(&a, 3 * MB, 1, 8));
-	ASSERT_GT(swapped(&a), pages / 4);
+	before = swapped(&a);
+	ASSERT_GT(before, pages / 4);
 	ASSERT_GT(svm_swapinfo("slots_inuse"), pages / 4);
 
 	ASSERT_EQ(0, swap_ioctl(a.fd, SHADOWVM_IOC_SWAPOFF, SWAPDEV, 0));
@@ -220,7 +222,7 @@ TEST_F_TIMEOUT(swapoff, fits, TIMEOUT)
 	EXPECT_EQ(0, st.swapped_pages);
 	EXPECT_EQ(pages, st.resident_pages);
 	/* Brought back dirty: no copy of them is left anywhere else. */
-	EXPECT_EQ(pages, st.dirty_pages);
+	EXPECT_GE(st.dirty_pages, before);
 	EXPECT_EQ(0, verify(a.map, pages, 1, 1));
 	/* A second swapoff has nothing to detach. */
 	EXPECT_EQ(-EINVAL, swap_ioctl(a.fd, SHADOWVM_IOC_SWAPOFF, SWAPDEV, 0));
@@ -345,6 +347,16 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/* Truncates the object to nothing once swapoff is under way. */
+static void *truncater(void *arg)
+{
+	struct object *o = arg;
+	uint64_t zero = 0;
+
+	usleep(50000);
+	return (void *)(long)ioctl(o->fd, SHADOWVM_IOC_SET_SIZE, &zero);
+}
+
 /*
  * swapoff while a writer faults the pages back itself, a reader read()s
  * them and a third object is truncated: every page ends up with the
@@ -355,8 +367,8 @@ TEST_F_TIMEOUT(swapoff, race, TIMEOUT)
 	struct object a = { .fd = -1 }, c = { .fd = -1 };
 	unsigned long pages = 3 * MB / PAGE;
 	struct racer w, rd;
-	pthread_t tw, tr;
-	uint64_t zero = 0;
+	pthread_t tw, tr, tt;
+	void *tret;
 
 	ASSERT_EQ(0, load(8, 1));
 	ASSERT_EQ(0, object_fill(&c, 1 * MB, 6));
@@ -366,8 +378,10 @@ TEST_F_TIMEOUT(swapoff, race, TIMEOUT)
 	rd = (struct racer){ .o = &a, .seed = 5 };
 	ASSERT_EQ(0, pthread_create(&tw, NULL, writer, &w));
 	ASSERT_EQ(0, pthread_create(&tr, NULL, reader, &rd));
-	EXPECT_EQ(0, ioctl(c.fd, SHADOWVM_IOC_SET_SIZE, &zero));
+	ASSERT_EQ(0, pthread_create(&tt, NULL, truncater, &c));
 	EXPECT_EQ(0, swap_ioctl(a.fd, SHADOWVM_IOC_SWAPOFF, SWAPDEV, 0));
+	pthread_join(tt, &tret);
+	EXPECT_EQ(0, (long)tret);
 	pthread_join(tw, NULL);
 	__atomic_store_n(&rd.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(tr, NULL);
