@@ -106,7 +106,8 @@ int svm_swap_io_init(struct svm_swap_info *si)
 	init_waitqueue_head(&si->written_wait);
 	INIT_WORK(&si->reap_work, svm_swap_reap_work);
 	init_completion(&si->comp);
-	ret = percpu_ref_init(&si->users, svm_swap_users_release, 0,
+	ret = percpu_ref_init(&si->users, svm_swap_users_release,
+			      PERCPU_REF_ALLOW_REINIT,
 			      GFP_KERNEL);
 	if (ret)
 		return ret;
