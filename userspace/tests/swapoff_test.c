@@ -576,10 +576,12 @@ TEST_F_TIMEOUT(dm, read_errors, TIMEOUT)
 	/* The first pages were written first: they are on swap. */
 	for (p = 0; p < 32; p++) {
 		sig = access_signal((unsigned char *)a.map + p * PAGE, 0);
-		if (sig == SIGBUS && !sigbus++)
-			first = p;
-		else if (sig)
+		if (sig == SIGBUS) {
+			if (!sigbus++)
+				first = p;
+		} else if (sig) {
 			other++;
+		}
 	}
 	ASSERT_GT(sigbus, 0);
 	EXPECT_EQ(0, other);
