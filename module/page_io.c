@@ -369,8 +369,9 @@ static void svm_swap_read_end_io(struct bio *bio)
 		queue_work(system_unbound_wq, &sb->work);
 		return;
 	}
-	svm_swap_read_done(sb, svm_swap_fail_test(sb, false,
-					blk_status_to_errno(bio->bi_status)));
+	svm_swap_read_done(sb,
+			   svm_swap_fail_test(sb, false,
+					      blk_status_to_errno(bio->bi_status)));
 	bio_put(bio);
 	percpu_ref_put(&si->users);
 }
