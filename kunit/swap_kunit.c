@@ -485,6 +485,176 @@ static void svm_swapoff_read_race_test(struct kunit *test)
 	svm_swapoff_race(test, false);
 }
 
+/* Which swap I/O the fail hook fails, and what it saw. */
+struct svm_swap_fail {
+	struct svm_instance *svm;
+	bool write;
+	unsigned int budget;
+	unsigned int failed;
+	u32 entries[64];
+};
+
+static struct svm_swap_fail *svm_fail;
+
+static int svm_swap_fail_fn(struct svm_swap_info *si, struct svm_page *page,
+			    bool write)
+{
+	struct svm_swap_fail *f = READ_ONCE(svm_fail);
+
+	if (!f || si->svm != f->svm || write != f->write ||
+	    f->failed >= f->budget)
+		return 0;
+	if (f->failed < ARRAY_SIZE(f->entries))
+		f->entries[f->failed] = page->private;
+	f->failed++;
+	return -EIO;
+}
+
+static void svm_swap_fail_unhook(void *unused)
+{
+	WRITE_ONCE(svm_swap_fail_hook, NULL);
+	WRITE_ONCE(svm_fail, NULL);
+}
+
+static void svm_swap_fail_start(struct kunit *test, struct svm_swap_fail *f)
+{
+	WRITE_ONCE(svm_fail, f);
+	WRITE_ONCE(svm_swap_fail_hook, svm_swap_fail_fn);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, svm_swap_fail_unhook,
+						  NULL));
+}
+
+/* Does @entry name one of the slots @f failed? */
+static bool svm_swap_failed_slot(struct svm_swap_fail *f, unsigned long entry)
+{
+	unsigned int i;
+
+	for (i = 0; i < min_t(unsigned int, f->failed, ARRAY_SIZE(f->entries));
+	     i++)
+		if (entry == f->entries[i])
+			return true;
+	return false;
+}
+
+/*
+ * A failed swap write: the page stays resident and dirty with its data,
+ * leaves the swap cache, and its slot is marked bad, out of the area for
+ * good. Reclaim writes the page again to another slot, which reads back
+ * intact; no page ever refers to a bad slot.
+ */
+static void svm_swap_write_error_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 128, true);
+	struct svm_swap_fail f = { .svm = svm, .write = true, .budget = 15 };
+	struct svm_address_space as;
+	struct svm_page *page;
+	unsigned long slots;
+	bool created;
+	void *entry;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 4);
+	populate(test, &as, 16, 1000);
+	slots = svm_nr_swap_pages(svm);
+	svm_swap_fail_start(test, &f);
+	svm_shrink_all_memory(svm, 64);
+	svm_swap_fail_unhook(NULL);
+	KUNIT_ASSERT_EQ(test, f.failed, 15);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->write_errors), 15);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->bad_slots), 15);
+	KUNIT_EXPECT_EQ(test, svm->swap->nr_bad_io, 15);
+	for (i = 0; i < 15; i++)
+		KUNIT_EXPECT_EQ(test,
+				svm_swap_count(svm, (struct svm_swp_entry){
+						f.entries[i] }),
+				SVM_SWAP_MAP_BAD);
+	/* Each page: on a good slot, or resident, dirty, off the cache. */
+	for (i = 1; i < 16; i++) {
+		entry = xa_load(&as.i_pages, i);
+		if (xa_is_value(entry)) {
+			KUNIT_EXPECT_FALSE_MSG(test,
+				svm_swap_failed_slot(&f, xa_to_value(entry)),
+				"page %u on a bad slot", i);
+			continue;
+		}
+		page = svm_find_get_page(&as, i);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		if (svm_page_swapcache(page))
+			KUNIT_EXPECT_FALSE_MSG(test,
+				svm_swap_failed_slot(&f, page->private),
+				"page %u cached on a bad slot", i);
+		else
+			KUNIT_EXPECT_TRUE(test, svm_page_dirty(page));
+		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
+		svm_put_page(svm, page);
+	}
+	/* Retried: every page to a good slot, and read back intact. */
+	svm_shrink_all_memory(svm, 64);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 15);
+	for (i = 1; i < 16; i++) {
+		entry = xa_load(&as.i_pages, i);
+		KUNIT_ASSERT_TRUE(test, xa_is_value(entry));
+		KUNIT_EXPECT_FALSE(test,
+				   svm_swap_failed_slot(&f, xa_to_value(entry)));
+	}
+	for (i = 1; i < 16; i++) {
+		page = svm_find_or_create_page(&as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
+		svm_put_page(svm, page);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->write_errors), 15);
+	svm_address_space_destroy(&as);
+	/* The bad slots stay out of the area. */
+	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), slots - 15);
+}
+
+/*
+ * A failed swap read: -EIO, never a page of zeros or of stale data; the
+ * entry stays where it was and the slot keeps its data, so the next try
+ * reads it.
+ */
+static void svm_swap_read_error_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 128, true);
+	struct svm_swap_fail f = { .svm = svm, .write = false,
+				   .budget = UINT_MAX };
+	struct svm_address_space as;
+	struct svm_page *page;
+	bool created;
+	u32 i;
+
+	svm_address_space_init(&as, svm, 5);
+	populate(test, &as, 16, 1000);
+	svm_shrink_all_memory(svm, 64);
+	KUNIT_ASSERT_EQ(test, atomic_long_read(&as.nrswapped), 15);
+	svm_swap_fail_start(test, &f);
+	for (i = 1; i < 16; i++) {
+		page = svm_read_cache_page(&as, i);
+		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(page), -EIO);
+		if (!IS_ERR_OR_NULL(page))
+			svm_put_page(svm, page);
+		page = svm_find_or_create_page(&as, i, &created);
+		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(page), -EIO);
+		if (!IS_ERR_OR_NULL(page))
+			svm_put_page(svm, page);
+	}
+	svm_swap_fail_unhook(NULL);
+	KUNIT_EXPECT_GE(test, f.failed, 15);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->read_errors),
+			f.failed);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 15);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->bad_slots), 0);
+	for (i = 1; i < 16; i++) {
+		page = svm_read_cache_page(&as, i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
+		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
+		svm_put_page(svm, page);
+	}
+	svm_address_space_destroy(&as);
+}
+
 static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_swp_entry_test),
 	KUNIT_CASE(svm_swap_slots_test),
@@ -496,6 +666,8 @@ static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_reclaim_swap_test),
 	KUNIT_CASE(svm_swapoff_write_race_test),
 	KUNIT_CASE(svm_swapoff_read_race_test),
+	KUNIT_CASE(svm_swap_write_error_test),
+	KUNIT_CASE(svm_swap_read_error_test),
 	{}
 };
 

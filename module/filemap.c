@@ -43,6 +43,15 @@
  *       svm_address_space.i_mmap_lock (the VMAs mapping an object)
  *       task->alloc_lock (k)          (task_lock(): an opener's mm)
  *
+ * svm_swapon_mutex                    (swapon, swapoff)
+ *   svm_swaplist_mutex                (swapoff's walk of every page
+ *                                      cache; an address space's
+ *                                      creation and destruction)
+ *     page lock                       (swapoff reads pages back, and
+ *                                      allocates, holding both mutexes:
+ *                                      reclaim takes neither)
+ *   svm_swap_info.lock
+ *
  * svm_highmem.bounce_mutex            (bounce pool creation and fill)
  *   svm_slab_state.chain_mutex        (cache chain; reaping)
  *     cpu_hotplug_lock (k), read      (draining the per-CPU array caches;
@@ -125,6 +134,7 @@ int svm_filemap_init(struct svm_instance *svm)
 	spin_lock_init(&fm->deferred_lock);
 	INIT_LIST_HEAD(&fm->deferred);
 	INIT_DELAYED_WORK(&fm->deferred_work, svm_deferred_work);
+	INIT_LIST_HEAD(&fm->swaplist);
 	svm->filemap = fm;
 	return 0;
 }
@@ -243,6 +253,7 @@ void svm_address_space_init(struct svm_address_space *as,
 	spin_lock_init(&as->i_mmap_lock);
 	INIT_LIST_HEAD(&as->i_mmap);
 	atomic_set(&as->nr_locked, 0);
+	svm_swap_mapping_add(as);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_address_space_init);
 
@@ -254,6 +265,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_address_space_init);
  */
 void svm_address_space_destroy(struct svm_address_space *as)
 {
+	/* First: swapoff must not bring pages back into it any more. */
+	svm_swap_mapping_del(as);
 	svm_truncate_pages(as, 0);
 	xa_destroy(&as->i_pages);
 }
@@ -514,10 +527,12 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 	bool claimed = false;
 
 	if (!svm_swap_active(svm))
-		return ERR_PTR(-EIO);
-	page = svm_swapin_readahead(svm, swp, major);
-	if (!page)
-		return ERR_PTR(-ENOMEM);
+		page = ERR_PTR(-EIO);
+	else
+		page = svm_swapin_readahead(svm, swp, major) ?: ERR_PTR(-ENOMEM);
+	/* A swapoff may have brought it back (and freed the slot): look again. */
+	if (IS_ERR(page))
+		return xa_load(&as->i_pages, index) == entry ? page : NULL;
 	svm_lock_page(page);
 	/* Freed and reused meanwhile: look again. */
 	if (!svm_page_swapcache(page) || page->private != swp.val ||

@@ -143,6 +143,10 @@ static long svm_unlocked_ioctl(struct file *file, unsigned int cmd,
 	case SHADOWVM_IOC_GET_INFO:
 		return svm_ioctl_get_info(svm_file_instance(file),
 					  (void __user *)arg);
+	case SHADOWVM_IOC_SWAPON:
+	case SHADOWVM_IOC_SWAPOFF:
+		return svm_swap_ioctl(svm_file_instance(file), cmd,
+				      (void __user *)arg);
 	default:
 		return svm_file_ioctl(file, cmd, (void __user *)arg);
 	}

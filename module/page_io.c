@@ -45,9 +45,31 @@ static void svm_swap_end_io_test(struct svm_swap_info *si)
 	if (hook)
 		hook(si);
 }
+
+/*
+ * For tests: when set, each completion asks it for an errno to fail the
+ * bio with (0: the device's own result stands), to drive the error paths
+ * without a failing device.
+ */
+svm_swap_fail_hook_t svm_swap_fail_hook;
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_fail_hook);
+
+static int svm_swap_fail_test(struct svm_swap_bio *sb, bool write, int err)
+{
+	svm_swap_fail_hook_t hook = READ_ONCE(svm_swap_fail_hook);
+	int fail = hook ? hook(sb->si, sb->page, write) : 0;
+
+	return fail ?: err;
+}
 #else
 static inline void svm_swap_end_io_test(struct svm_swap_info *si)
 {
+}
+
+static inline int svm_swap_fail_test(struct svm_swap_bio *sb, bool write,
+				     int err)
+{
+	return err;
 }
 #endif
 
@@ -84,7 +106,8 @@ int svm_swap_io_init(struct svm_swap_info *si)
 	init_waitqueue_head(&si->written_wait);
 	INIT_WORK(&si->reap_work, svm_swap_reap_work);
 	init_completion(&si->comp);
-	ret = percpu_ref_init(&si->users, svm_swap_users_release, 0,
+	ret = percpu_ref_init(&si->users, svm_swap_users_release,
+			      PERCPU_REF_ALLOW_REINIT,
 			      GFP_KERNEL);
 	if (ret)
 		return ret;
@@ -185,7 +208,8 @@ static void svm_swap_write_end_io(struct bio *bio)
 	struct svm_swap_bio *sb = container_of(bio, struct svm_swap_bio, bio);
 	struct svm_swap_info *si = sb->si;
 
-	sb->error = blk_status_to_errno(bio->bi_status);
+	sb->error = svm_swap_fail_test(sb, true,
+				       blk_status_to_errno(bio->bi_status));
 	/* Faults and truncation waiting on the page may go on now. */
 	svm_clear_page_writeback(sb->page);
 	svm_unlock_page(sb->page);
@@ -269,10 +293,12 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
  * @error: set to the write's result
  *
  * Frees the bounce page and the bio. A page whose write failed is marked
- * dirty again, so that it stays in memory; the error is counted and
- * logged.
+ * dirty again, so that it stays in memory, and leaves the swap cache for
+ * a new slot at its next pageout; the slot is marked bad
+ * (svm_swap_write_failed()). The error is counted and logged.
  *
- * Context: process context.
+ * Context: process context; takes and releases the page lock after a
+ * failed write.
  * Return: the page, still with the reference the writer's isolation
  * took, no longer locked.
  */
@@ -285,15 +311,20 @@ struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 	struct svm_page *page = sb->page;
 
 	*error = sb->error;
-	atomic_dec(&si->nr_written);
 	svm_bounce_unmap(&si->bounce, page, sb->io_page, SVM_IO_WRITE,
 			 sb->error);
 	if (sb->error) {
 		atomic_long_inc(&si->io_errors);
+		atomic_long_inc(&si->write_errors);
 		pr_err_ratelimited("%s: write to swap slot %#x failed: %d\n",
 				   svm->name, page->private, sb->error);
 	}
 	bio_put(&sb->bio);
+	/* After the bio went back: swapoff waits for this to detach. */
+	if (atomic_dec_and_test(&si->nr_written))
+		wake_up_var(&si->nr_written);
+	if (*error)
+		svm_swap_write_failed(svm, page);
 	return page;
 }
 
@@ -303,6 +334,7 @@ static void svm_swap_read_done(struct svm_swap_bio *sb, int err)
 
 	if (err) {
 		atomic_long_inc(&si->io_errors);
+		atomic_long_inc(&si->read_errors);
 		pr_err_ratelimited("%s: read of swap slot %#x failed: %d\n",
 				   si->svm->name, sb->page->private, err);
 	} else {
@@ -316,7 +348,8 @@ static void svm_swap_read_work(struct work_struct *work)
 {
 	struct svm_swap_bio *sb = container_of(work, struct svm_swap_bio, work);
 	struct svm_swap_info *si = sb->si;
-	int err = blk_status_to_errno(sb->bio.bi_status);
+	int err = svm_swap_fail_test(sb, false,
+				     blk_status_to_errno(sb->bio.bi_status));
 
 	svm_bounce_unmap(&si->bounce, sb->page, sb->io_page, SVM_IO_READ, err);
 	svm_swap_read_done(sb, err);
@@ -336,7 +369,9 @@ static void svm_swap_read_end_io(struct bio *bio)
 		queue_work(system_unbound_wq, &sb->work);
 		return;
 	}
-	svm_swap_read_done(sb, blk_status_to_errno(bio->bi_status));
+	svm_swap_read_done(sb,
+			   svm_swap_fail_test(sb, false,
+					      blk_status_to_errno(bio->bi_status)));
 	bio_put(bio);
 	percpu_ref_put(&si->users);
 }

@@ -147,7 +147,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_object_read);
  * Write the next piece (up to the end of one page) at @pos. Called with
  * the inode's i_rwsem held, the source faulted in. Returns the bytes
  * copied (0 when the source was not resident after all), -ENOMEM when
- * no page could be had after reclaim, or -ENOSPC.
+ * no page could be had after reclaim, -EIO when the page is on swap and
+ * cannot be read back, or -ENOSPC.
  */
 static ssize_t svm_object_write_page(struct svm_object *obj, loff_t pos,
 				     size_t bytes, struct iov_iter *from)
@@ -189,8 +190,10 @@ unlock:
 		up_write(&obj->lock);
 	else
 		up_read(&obj->lock);
+	/* A page that cannot be read back from swap is an I/O error. */
 	if (IS_ERR(page))
-		return PTR_ERR(page) == -ENOMEM ? -ENOMEM : -ENOSPC;
+		return PTR_ERR(page) == -ENOMEM || PTR_ERR(page) == -EIO ?
+		       PTR_ERR(page) : -ENOSPC;
 	return copied;
 }
 
@@ -212,7 +215,8 @@ unlock:
  *
  * Context: process context; takes the inode's i_rwsem; may sleep.
  * Return: bytes written if any, else -EFBIG (@pos at or past the maximum
- * size), -EFAULT (bad source) or -ENOSPC (shadow memory exhausted).
+ * size), -EFAULT (bad source), -ENOSPC (shadow memory exhausted) or -EIO
+ * (the page to write into is on swap and cannot be read).
  */
 ssize_t svm_object_write(struct svm_object *obj, loff_t *pos,
 			 struct iov_iter *from, bool append)

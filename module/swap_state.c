@@ -11,7 +11,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
@@ -66,6 +69,32 @@ int svm_add_to_swap_cache(struct svm_instance *svm, struct svm_page *page,
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_add_to_swap_cache);
 
+/*
+ * Take @page out of the swap cache and drop the cache's reference, but
+ * leave the cache's use of the slot to the caller.
+ */
+static bool __svm_delete_from_swap_cache(struct svm_swap_info *si,
+					 struct svm_page *page,
+					 int expected_refs)
+{
+	unsigned long offset = svm_swp_offset((struct svm_swp_entry){
+						page->private });
+
+	xa_lock(&si->cache);
+	if ((expected_refs && svm_page_count(page) != expected_refs) ||
+	    xa_load(&si->cache, offset) != page) {
+		xa_unlock(&si->cache);
+		return false;
+	}
+	__xa_erase(&si->cache, offset);
+	svm_clear_page_swapcache(page);
+	xa_unlock(&si->cache);
+	atomic_long_dec(&si->nr_cache);
+	page->private = 0;
+	atomic_dec(&page->_refcount);
+	return true;
+}
+
 /**
  * svm_delete_from_swap_cache() - take a page out of the swap cache
  * @svm: the instance
@@ -85,20 +114,9 @@ bool svm_delete_from_swap_cache(struct svm_instance *svm,
 {
 	struct svm_swap_info *si = svm->swap;
 	struct svm_swp_entry entry = { page->private };
-	unsigned long offset = svm_swp_offset(entry);
 
-	xa_lock(&si->cache);
-	if ((expected_refs && svm_page_count(page) != expected_refs) ||
-	    xa_load(&si->cache, offset) != page) {
-		xa_unlock(&si->cache);
+	if (!__svm_delete_from_swap_cache(si, page, expected_refs))
 		return false;
-	}
-	__xa_erase(&si->cache, offset);
-	svm_clear_page_swapcache(page);
-	xa_unlock(&si->cache);
-	atomic_long_dec(&si->nr_cache);
-	page->private = 0;
-	atomic_dec(&page->_refcount);
 	svm_swap_free(svm, entry);
 	return true;
 }
@@ -177,6 +195,36 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 }
 
 /*
+ * A page of the swap cache whose read failed (read ahead, or read for a
+ * fault that has not dropped it yet) is not what an access wants: it
+ * drops the page and reads the slot again, so that the access after an
+ * error retries the device. True when the page was dropped (with the
+ * caller's reference); false when it is to be used as it is, or somebody
+ * else holds it (the caller then sees it not up to date: -EIO).
+ */
+static bool svm_swap_drop_failed(struct svm_instance *svm,
+				 struct svm_page *page,
+				 struct svm_swp_entry entry)
+{
+	bool dropped = false;
+
+	if (svm_page_uptodate(page))
+		return false;
+	/* Waits for a read in flight. */
+	svm_lock_page(page);
+	if (!svm_page_uptodate(page) && !page->mapping &&
+	    !svm_page_writeback(page) && page->private == entry.val &&
+	    svm_delete_from_swap_cache(svm, page, 2)) {
+		svm_lru_del(svm, page);
+		dropped = true;
+	}
+	svm_unlock_page(page);
+	if (dropped)
+		svm_put_page(svm, page);
+	return dropped;
+}
+
+/*
  * A fault waits for a read: size the next window from how much of the
  * read-ahead since the last such fault was used (6.x's swapin_nr_pages()
  * in spirit): sequential readers see it grow to 2^SVM_PAGE_CLUSTER_MAX,
@@ -225,7 +273,7 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 
 	*major = false;
 	page = svm_lookup_swap_cache(svm, entry);
-	if (page)
+	if (page && !svm_swap_drop_failed(svm, page, entry))
 		return page;
 	win = svm_swap_ra_window(si);
 	start = offset & ~(win - 1);
@@ -311,6 +359,204 @@ void svm_swap_cache_drain(struct svm_instance *svm)
 		if (svm_isolate_lru_page(svm, page))
 			svm_put_page(svm, page);
 		svm_delete_from_swap_cache(svm, page, 0);
+		svm_unlock_page(page);
+		svm_put_page(svm, page);
+		cond_resched();
+	}
+}
+
+/**
+ * svm_swap_write_failed() - move a page whose swap write failed off its
+ * slot
+ * @svm: the instance
+ * @page: the page, back from svm_swap_write_done(), not locked
+ *
+ * The page stays dirty and resident; it leaves the swap cache, so that
+ * the next pageout gives it a new slot, and the slot it failed on is
+ * marked bad (svm_swap_mark_bad()), never to be handed out again. A page
+ * truncated meanwhile has left the swap cache already: its slot went
+ * back to the free ones with it.
+ *
+ * Context: process context; takes and releases the page lock.
+ */
+void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page)
+{
+	struct svm_swp_entry entry;
+	int uses;
+
+	svm_lock_page(page);
+	if (page->mapping)
+		svm_mark_page_dirty(page->mapping, page);
+	entry.val = page->private;
+	/* The cache's use, and the object's when the page is in one. */
+	uses = page->mapping ? 2 : 1;
+	if (svm_page_swapcache(page) && !svm_page_writeback(page) &&
+	    __svm_delete_from_swap_cache(svm->swap, page, 0))
+		svm_swap_mark_bad(svm, entry, uses);
+	svm_unlock_page(page);
+}
+
+/*
+ * Guards each instance's list of address spaces (svm_filemap.swaplist,
+ * 2.6's shmem_swaplist), for swapoff to find the swap entries in. It is
+ * held across a whole walk, so an address space leaves the list only
+ * when no swapoff is looking at it.
+ */
+static DEFINE_MUTEX(svm_swaplist_mutex);
+
+/**
+ * svm_swap_mapping_add() - let swapoff find an address space
+ * @as: a new address space
+ *
+ * Context: process context; takes svm_swaplist_mutex.
+ */
+void svm_swap_mapping_add(struct svm_address_space *as)
+{
+	mutex_lock(&svm_swaplist_mutex);
+	list_add_tail(&as->swaplist, &as->svm->filemap->swaplist);
+	mutex_unlock(&svm_swaplist_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_mapping_add);
+
+/**
+ * svm_swap_mapping_del() - an address space is going away
+ * @as: the address space
+ *
+ * Waits for a swapoff walking it.
+ *
+ * Context: process context; takes svm_swaplist_mutex, so no page lock may
+ * be held.
+ */
+void svm_swap_mapping_del(struct svm_address_space *as)
+{
+	mutex_lock(&svm_swaplist_mutex);
+	list_del_init(&as->swaplist);
+	mutex_unlock(&svm_swaplist_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_mapping_del);
+
+/*
+ * A resident page of @as that still has a copy on swap: it keeps its data
+ * and loses the copy, dirty so that reclaim must write it again. Its two
+ * uses of the slot go (the swap cache's and the object's, which moved to
+ * the page when it was read back). A page still being written is left
+ * for the next pass.
+ */
+static void svm_unuse_page(struct svm_instance *svm,
+			   struct svm_address_space *as, struct svm_page *page)
+{
+	struct svm_swp_entry entry;
+
+	svm_lock_page(page);
+	if (page->mapping == as && svm_page_swapcache(page) &&
+	    !svm_page_writeback(page)) {
+		entry.val = page->private;
+		svm_mark_page_dirty(as, page);
+		if (svm_delete_from_swap_cache(svm, page, 0))
+			svm_swap_free(svm, entry);
+	}
+	svm_unlock_page(page);
+}
+
+/*
+ * 2.6's shmem_unuse_inode(), for every entry rather than one: bring each
+ * swapped-out page of @as back into its page cache (read-ahead included),
+ * then off its slot. Without the object's lock: svm_read_cache_page()
+ * claims an entry only if it is still in place, so truncation racing
+ * with it wins cleanly, and a fault that found the entry before it left
+ * looks again.
+ */
+static int svm_unuse_mapping(struct svm_address_space *as)
+{
+	struct svm_instance *svm = as->svm;
+	struct svm_page *page;
+	unsigned long index;
+	void *entry;
+
+	xa_for_each(&as->i_pages, index, entry) {
+		if (xa_is_value(entry)) {
+			page = svm_read_cache_page(as, index);
+			if (IS_ERR(page))
+				return PTR_ERR(page);
+		} else if (svm_page_swapcache(entry)) {
+			/* A hint (no reference): confirmed under the lock. */
+			page = svm_find_get_page(as, index);
+		} else {
+			continue;
+		}
+		if (page) {
+			svm_unuse_page(svm, as, page);
+			svm_put_page(svm, page);
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * svm_unuse_mappings() - bring every swapped-out page of an instance back
+ * @svm: the instance, whose swap area hands out no slot any more
+ *
+ * One pass over every address space of @svm: each swapped-out page is
+ * read back into its page cache, dirty, and every page there leaves its
+ * slot. Pages being written, or evicted again meanwhile, are left for
+ * the next pass.
+ *
+ * Context: process context; sleeps; takes svm_swaplist_mutex, then page
+ * locks, and allocates.
+ * Return: 0; -ENOMEM when shadow memory cannot hold a page; -EIO when a
+ * page cannot be read; -EINTR on a fatal signal. Pages brought back
+ * before the failure stay in memory, the others on the device.
+ */
+int svm_unuse_mappings(struct svm_instance *svm)
+{
+	struct svm_address_space *as;
+	int err = 0;
+
+	mutex_lock(&svm_swaplist_mutex);
+	list_for_each_entry(as, &svm->filemap->swaplist, swaplist) {
+		if (!atomic_long_read(&as->nrswapped) &&
+		    !atomic_long_read(&as->nrpages))
+			continue;
+		err = svm_unuse_mapping(as);
+		if (err)
+			break;
+	}
+	mutex_unlock(&svm_swaplist_mutex);
+	return err;
+}
+
+/**
+ * svm_unuse_swap_cache() - free the swap-cache pages nobody will claim
+ * @svm: the instance, with a swap area
+ *
+ * A page read ahead whose slot no object holds any more (the cache's use
+ * is the last) is freed, as svm_free_swap_and_cache() would have. Pages
+ * an object still holds the entry of are read back by
+ * svm_unuse_mappings() instead.
+ *
+ * Context: process context; sleeps (page locks).
+ */
+void svm_unuse_swap_cache(struct svm_instance *svm)
+{
+	struct svm_swap_info *si = svm->swap;
+	struct svm_page *page;
+	unsigned long offset;
+
+	xa_for_each(&si->cache, offset, page) {
+		struct svm_swp_entry entry = svm_swp_entry(si->type, offset);
+
+		page = svm_lookup_swap_cache(svm, entry);
+		if (!page)
+			continue;
+		svm_lock_page(page);
+		if (!page->mapping && !svm_page_writeback(page) &&
+		    page->private == entry.val &&
+		    svm_swap_count(svm, entry) == 1 &&
+		    svm_delete_from_swap_cache(svm, page, 2))
+			svm_lru_del(svm, page);
 		svm_unlock_page(page);
 		svm_put_page(svm, page);
 		cond_resched();

@@ -14,13 +14,19 @@
 
 #include <linux/bitmap.h>
 #include <linux/blkdev.h>
+#include <linux/capability.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 #include <kunit/visibility.h>
+
+#include <uapi/linux/shadowvm.h>
 
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
@@ -33,26 +39,52 @@
 #define SVM_SWAP_MAGIC		"SWAPSPACE2"
 #define SVM_SWAP_MAGIC_LEN	10
 
+/*
+ * How long swapoff waits for slots that are in use but that it cannot
+ * reach (pages reclaim is writing, or has isolated) before it gives up.
+ */
+#define SVM_UNUSE_TIMEOUT	(10 * HZ)
+
+/*
+ * Serialises swapon and swapoff (the kernel's swapon_mutex). The
+ * struct svm_swap_info, once made, lives as long as its instance, as
+ * 2.4's swap_info[] entries do: swapoff only detaches the device and
+ * frees the swap_map, so everything that reads svm->swap without this
+ * mutex (reclaim, faults, the debugfs files) reads valid memory, and
+ * checks SVM_SWP_USED under the area's lock before using the swap_map.
+ */
+static DEFINE_MUTEX(svm_swapon_mutex);
+
+/* The area @entry belongs to; its swap_map only under ->lock and USED. */
 static struct svm_swap_info *svm_si(struct svm_instance *svm,
 				    struct svm_swp_entry entry)
 {
 	struct svm_swap_info *si = svm->swap;
 
 	if (!si || !entry.val || svm_swp_type(entry) != si->type ||
-	    svm_swp_offset(entry) >= si->max)
+	    svm_swp_offset(entry) >= READ_ONCE(si->max))
 		return NULL;
 	return si;
+}
+
+/* Under si->lock: may the swap_map be used, and does it cover @offset? */
+static bool svm_si_valid(struct svm_swap_info *si, unsigned long offset)
+{
+	return (si->flags & SVM_SWP_USED) && offset < si->max;
 }
 
 /**
  * svm_swap_active() - does an instance have a swap area?
  * @svm: the instance
  *
- * Return: true after a successful svm_swapon().
+ * Return: true between a successful svm_swapon() and the end of the
+ * swapoff that detaches it.
  */
 bool svm_swap_active(const struct svm_instance *svm)
 {
-	return READ_ONCE(svm->swap);
+	struct svm_swap_info *si = READ_ONCE(svm->swap);
+
+	return si && (READ_ONCE(si->flags) & SVM_SWP_USED);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swap_active);
 
@@ -65,8 +97,15 @@ EXPORT_SYMBOL_IF_KUNIT(svm_swap_active);
 unsigned long svm_nr_swap_pages(struct svm_instance *svm)
 {
 	struct svm_swap_info *si = svm->swap;
+	unsigned long nr = 0;
 
-	return si ? si->pages - READ_ONCE(si->inuse_pages) : 0;
+	if (!si)
+		return 0;
+	spin_lock(&si->lock);
+	if (si->flags & SVM_SWP_WRITEOK)
+		nr = si->pages - si->inuse_pages;
+	spin_unlock(&si->lock);
+	return nr;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_nr_swap_pages);
 
@@ -139,7 +178,8 @@ struct svm_swp_entry svm_get_swap_page(struct svm_instance *svm)
 	if (!si)
 		return (struct svm_swp_entry){ 0 };
 	spin_lock(&si->lock);
-	offset = svm_scan_swap_map(si);
+	/* Not while swapoff empties the area, nor once it is detached. */
+	offset = (si->flags & SVM_SWP_WRITEOK) ? svm_scan_swap_map(si) : 0;
 	if (offset)
 		svm_swap_range_alloc(si, offset);
 	spin_unlock(&si->lock);
@@ -168,7 +208,8 @@ int svm_swap_duplicate(struct svm_instance *svm, struct svm_swp_entry entry)
 	if (!si)
 		return -EINVAL;
 	spin_lock(&si->lock);
-	if (!si->swap_map[offset] || si->swap_map[offset] == SVM_SWAP_MAP_BAD)
+	if (!svm_si_valid(si, offset) || !si->swap_map[offset] ||
+	    si->swap_map[offset] == SVM_SWAP_MAP_BAD)
 		ret = -EINVAL;
 	else if (si->swap_map[offset] == SVM_SWAP_MAP_MAX)
 		ret = -EOVERFLOW;
@@ -195,7 +236,7 @@ void svm_swap_free(struct svm_instance *svm, struct svm_swp_entry entry)
 
 	if (si) {
 		spin_lock(&si->lock);
-		if (!si->swap_map[offset] ||
+		if (!svm_si_valid(si, offset) || !si->swap_map[offset] ||
 		    si->swap_map[offset] == SVM_SWAP_MAP_BAD) {
 			bad = true;
 		} else if (!--si->swap_map[offset]) {
@@ -224,12 +265,67 @@ EXPORT_SYMBOL_IF_KUNIT(svm_swap_free);
 int svm_swap_count(struct svm_instance *svm, struct svm_swp_entry entry)
 {
 	struct svm_swap_info *si = svm_si(svm, entry);
+	unsigned long offset = svm_swp_offset(entry);
+	int count = -EINVAL;
 
 	if (!si)
 		return -EINVAL;
-	return READ_ONCE(si->swap_map[svm_swp_offset(entry)]);
+	spin_lock(&si->lock);
+	if (svm_si_valid(si, offset))
+		count = si->swap_map[offset];
+	spin_unlock(&si->lock);
+	return count;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swap_count);
+
+/**
+ * svm_swap_mark_bad() - retire a slot a write to failed
+ * @svm: the instance
+ * @entry: the slot, whose page just left the swap cache
+ * @uses: the uses of the slot that went with the page (the swap cache's,
+ *        and the object's when the page is in one)
+ *
+ * The uses are dropped; when no other is left the slot becomes
+ * SVM_SWAP_MAP_BAD, as a bad page of the header (2.4's SWAP_MAP_BAD),
+ * and is never handed out again: the area shrinks by one slot. A slot
+ * somebody else still uses keeps its remaining count (logged).
+ *
+ * Context: task context; takes svm_swap_info.lock.
+ */
+void svm_swap_mark_bad(struct svm_instance *svm, struct svm_swp_entry entry,
+		       int uses)
+{
+	struct svm_swap_info *si = svm_si(svm, entry);
+	unsigned long offset = svm_swp_offset(entry);
+	bool bad = false, busy = false;
+
+	if (!si)
+		return;
+	spin_lock(&si->lock);
+	if (svm_si_valid(si, offset) && si->swap_map[offset] &&
+	    si->swap_map[offset] != SVM_SWAP_MAP_BAD) {
+		if (si->swap_map[offset] > uses) {
+			si->swap_map[offset] -= uses;
+			busy = true;
+		} else {
+			si->swap_map[offset] = SVM_SWAP_MAP_BAD;
+			si->inuse_pages--;
+			si->pages--;
+			si->nr_bad_io++;
+			bad = true;
+		}
+	}
+	spin_unlock(&si->lock);
+	if (bad) {
+		atomic_long_inc(&si->bad_slots);
+		pr_warn_ratelimited("%s: swap slot %#x marked bad\n", svm->name,
+				    entry.val);
+	} else if (busy) {
+		pr_warn_ratelimited("%s: swap slot %#x failed a write but is still in use\n",
+				    svm->name, entry.val);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_mark_bad);
 
 static void svm_swap_format(struct svm_swap_info *si, union swap_header *hdr,
 			    unsigned long nr_pages)
@@ -273,6 +369,10 @@ static int svm_swap_parse_header(struct svm_swap_info *si,
 		       (unsigned long)MAX_SWAP_BADPAGES);
 		return -EINVAL;
 	}
+	si->nr_badpages = 0;
+	si->nr_bad_io = 0;
+	si->inuse_pages = 0;
+	si->cluster_nr = 0;
 	si->max = last + 1;
 	si->swap_map = vzalloc(si->max);
 	if (!si->swap_map)
@@ -336,58 +436,112 @@ static int svm_swap_read_header(struct svm_swap_info *si, bool format)
 	return ret;
 }
 
-static void svm_swap_info_free(struct svm_swap_info *si)
+/*
+ * The one place the swap device is opened: exclusively, read-write, with
+ * the area as holder.
+ */
+static struct file *svm_swap_open_bdev(struct svm_swap_info *si,
+				       const char *path)
 {
+	return bdev_file_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE, si,
+				      NULL);
+}
+
+/* Give back what a swapon took: the device, the swap_map, the bounce. */
+static void svm_swap_detach(struct svm_swap_info *si)
+{
+	u8 *map;
+
+	spin_lock(&si->lock);
+	si->flags = 0;
+	map = si->swap_map;
+	si->swap_map = NULL;
+	si->pages = 0;
+	si->inuse_pages = 0;
+	si->cluster_nr = 0;
+	spin_unlock(&si->lock);
+	vfree(map);
 	if (si->bdev_file)
 		fput(si->bdev_file);
-	svm_swap_io_exit(si);
+	si->bdev_file = NULL;
 	svm_bounce_dev_exit(&si->bounce);
-	vfree(si->swap_map);
+}
+
+static void svm_swap_info_free(struct svm_swap_info *si)
+{
+	svm_swap_detach(si);
+	svm_swap_io_exit(si);
 	kfree(si);
+}
+
+/* The area of a first swapon: lives until the instance goes. */
+static struct svm_swap_info *svm_swap_info_alloc(struct svm_instance *svm)
+{
+	struct svm_swap_info *si = kzalloc(sizeof(*si), GFP_KERNEL);
+
+	if (!si)
+		return NULL;
+	si->svm = svm;
+	si->bounce.svm = svm;
+	spin_lock_init(&si->lock);
+	xa_init(&si->cache);
+	if (svm_swap_io_init(si)) {
+		svm_swap_io_exit(si);
+		kfree(si);
+		return NULL;
+	}
+	return si;
 }
 
 /**
  * svm_swapon() - attach a swap area to an instance
- * @svm: the instance; it must have none
+ * @svm: the instance; it must have none attached
  * @p: the device and how to use it
  *
  * Opens the block device exclusively, reads (or, with @p->format, writes)
  * its swap header and builds the swap_map. Fails cleanly, with a log
- * line, on a device without a valid header.
+ * line, on a device without a valid header. At load time or at run time
+ * (SHADOWVM_IOC_SWAPON), also after a swapoff.
  *
- * Context: process context; may sleep.
- * Return: 0, -EBUSY when the instance has an area, -EINVAL for a bad
- * header or parameters, or the errno of opening or reading the device.
+ * Context: process context; may sleep; takes svm_swapon_mutex.
+ * Return: 0, -EBUSY when the instance has an area attached, -EINVAL for
+ * a bad header or parameters, or the errno of opening or reading the
+ * device.
  */
 int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 {
 	struct svm_swap_info *si;
 	struct file *bdev_file;
+	bool new = false;
 	int ret;
 
-	if (svm->swap)
-		return -EBUSY;
 	if (!p->path || p->path[0] != '/' ||
 	    p->page_cluster > SVM_PAGE_CLUSTER_MAX)
 		return -EINVAL;
-	si = kzalloc(sizeof(*si), GFP_KERNEL);
-	if (!si)
-		return -ENOMEM;
-	si->svm = svm;
+	mutex_lock(&svm_swapon_mutex);
+	si = svm->swap;
+	if (si && (si->flags & SVM_SWP_USED)) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (!si) {
+		si = svm_swap_info_alloc(svm);
+		if (!si) {
+			ret = -ENOMEM;
+			goto unlock;
+		}
+		new = true;
+	}
+	spin_lock(&si->lock);
 	strscpy(si->path, p->path);
+	spin_unlock(&si->lock);
 	si->prio = p->prio;
 	si->page_cluster = p->page_cluster;
-	si->ra_win = 1U << p->page_cluster;
-	spin_lock_init(&si->lock);
-	xa_init(&si->cache);
-	ret = svm_swap_io_init(si);
-	if (!ret)
-		ret = svm_bounce_dev_init(&si->bounce, svm, p->lowmem_only);
+	WRITE_ONCE(si->ra_win, 1U << p->page_cluster);
+	ret = svm_bounce_dev_init(&si->bounce, svm, p->lowmem_only);
 	if (ret)
 		goto fail;
-	bdev_file = bdev_file_open_by_path(p->path,
-					   BLK_OPEN_READ | BLK_OPEN_WRITE, si,
-					   NULL);
+	bdev_file = svm_swap_open_bdev(si, p->path);
 	if (IS_ERR(bdev_file)) {
 		ret = PTR_ERR(bdev_file);
 		pr_err("swapdev=%s: cannot open exclusively: %d\n", p->path,
@@ -398,26 +552,141 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 	ret = svm_swap_read_header(si, p->format);
 	if (ret)
 		goto fail;
-	WRITE_ONCE(svm->swap, si);
+	/* After a swapoff: its bios may hold the area again. */
+	if (!new) {
+		reinit_completion(&si->comp);
+		percpu_ref_reinit(&si->users);
+	}
+	spin_lock(&si->lock);
+	si->flags = SVM_SWP_USED | SVM_SWP_WRITEOK;
+	spin_unlock(&si->lock);
+	if (new)
+		WRITE_ONCE(svm->swap, si);
 	pr_info("%s: adding swap on %s: %lu KiB, %lu bad pages\n", svm->name,
 		si->path, si->pages << (PAGE_SHIFT - 10), si->nr_badpages);
+	mutex_unlock(&svm_swapon_mutex);
 	return 0;
 fail:
-	svm_swap_info_free(si);
+	if (new)
+		svm_swap_info_free(si);
+	else
+		svm_swap_detach(si);
+unlock:
+	mutex_unlock(&svm_swapon_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapon);
 
+static unsigned long svm_swap_inuse(struct svm_swap_info *si)
+{
+	unsigned long inuse;
+
+	spin_lock(&si->lock);
+	inuse = si->inuse_pages;
+	spin_unlock(&si->lock);
+	return inuse;
+}
+
+/*
+ * The book's try_to_unuse(): bring every page on the area back, until no
+ * slot is in use. New slots are not handed out (SVM_SWP_WRITEOK is
+ * clear), so each pass can only lower the count, except that reclaim may
+ * still be writing a page it took a slot for before; such slots are
+ * waited for, SVM_UNUSE_TIMEOUT at most without progress (-EBUSY). At
+ * unload no object is left and nothing can still be writing: one pass,
+ * over the swap cache only.
+ */
+static int svm_try_to_unuse(struct svm_instance *svm, bool unload)
+{
+	struct svm_swap_info *si = svm->swap;
+	unsigned long inuse, last = ULONG_MAX, since = jiffies;
+	int err;
+
+	for (;;) {
+		/* Written pages go back to their objects as swap entries. */
+		svm_reap_written(svm, false);
+		/* At unload every object is gone already. */
+		err = unload ? 0 : svm_unuse_mappings(svm);
+		if (err)
+			return err;
+		svm_unuse_swap_cache(svm);
+		inuse = svm_swap_inuse(si);
+		if (!inuse)
+			return 0;
+		if (unload)
+			return -EBUSY;
+		if (inuse < last) {
+			last = inuse;
+			since = jiffies;
+		} else if (time_after(jiffies, since + SVM_UNUSE_TIMEOUT)) {
+			return -EBUSY;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (atomic_read(&si->writes_inflight))
+			svm_reap_written(svm, true);
+		else
+			msleep(20);
+	}
+}
+
+/*
+ * The book's sys_swapoff(), at run time and at unload: stop handing out
+ * slots, bring every page back (svm_try_to_unuse()), then wait for the
+ * last bio (svm_swap_io_quiesce()) and detach the device. When the pages
+ * cannot all come back the area is left as it was, slots handed out
+ * again, unless @unload: no object is left then, and a slot still in use
+ * is a leak, reported, and the device is detached regardless.
+ */
+static int svm_swap_deactivate(struct svm_instance *svm, bool unload)
+{
+	struct svm_swap_info *si = svm->swap;
+	int err;
+
+	lockdep_assert_held(&svm_swapon_mutex);
+	spin_lock(&si->lock);
+	si->flags &= ~SVM_SWP_WRITEOK;
+	spin_unlock(&si->lock);
+	err = svm_try_to_unuse(svm, unload);
+	if (err && !unload) {
+		spin_lock(&si->lock);
+		si->flags |= SVM_SWP_WRITEOK;
+		spin_unlock(&si->lock);
+		pr_info("%s: swapoff %s failed: %d, %lu slots still in use\n",
+			svm->name, si->path, err, svm_swap_inuse(si));
+		return err;
+	}
+	/*
+	 * A completion may still be touching @si after writes_inflight fell
+	 * to 0 (or after unlocking its page, for a read), in any context, a
+	 * preemptible task included: an RCU grace period does not wait for
+	 * it. Every bio holds si->users until its completion's last touch of
+	 * @si; once that reference is gone and the reap work it queued is
+	 * flushed, no completion touches @si.
+	 */
+	svm_swap_io_quiesce(si);
+	svm_reap_written(svm, false);
+	/* A reaper that took written bios before us puts them back. */
+	wait_var_event(&si->nr_written, !atomic_read(&si->nr_written));
+	if (unload)
+		svm_swap_cache_drain(svm);
+	if (si->inuse_pages)
+		pr_err("%s: %lu swap slots still in use at swapoff\n",
+		       svm->name, si->inuse_pages);
+	pr_info("%s: removing swap on %s\n", svm->name, si->path);
+	svm_swap_detach(si);
+	return 0;
+}
+
 /**
- * svm_swapoff() - detach an instance's swap area
+ * svm_swapoff() - detach an instance's swap area and free it, at unload
  * @svm: the instance; no object may hold a swap entry any more
  *
- * Waits until every bio's completion is over (svm_swap_io_quiesce()),
- * frees the pages left in the swap cache (written, or read ahead and
- * never claimed), then checks that every slot came back: one still in
- * use is a leak and is reported.
+ * The run-time swapoff's path (svm_swap_deactivate()), which here cannot
+ * fail: a slot still in use is reported as a leak. Then the area itself
+ * is freed.
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep; takes svm_swapon_mutex.
  */
 void svm_swapoff(struct svm_instance *svm)
 {
@@ -425,25 +694,71 @@ void svm_swapoff(struct svm_instance *svm)
 
 	if (!si)
 		return;
-	/*
-	 * A completion may still be touching @si after writes_inflight fell
-	 * to 0 (or after unlocking its page, for a read), in any context, a
-	 * preemptible task included: an RCU grace period does not wait for
-	 * it. Every bio holds si->users until its completion's last touch of
-	 * @si; once that reference is gone and the reap work it queued is
-	 * flushed, only this function uses @si, and it may be freed.
-	 */
-	svm_swap_io_quiesce(si);
-	svm_reap_written(svm, false);
-	svm_swap_cache_drain(svm);
-	if (si->inuse_pages)
-		pr_err("%s: %lu swap slots still in use at swapoff\n",
-		       svm->name, si->inuse_pages);
+	mutex_lock(&svm_swapon_mutex);
+	if (si->flags & SVM_SWP_USED)
+		svm_swap_deactivate(svm, true);
 	WRITE_ONCE(svm->swap, NULL);
-	/* No completion holds si->users any more: nothing else touches @si. */
+	mutex_unlock(&svm_swapon_mutex);
+	/* Nothing but this instance's teardown could see @si any more. */
 	svm_swap_info_free(si);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapoff);
+
+/* SHADOWVM_IOC_SWAPOFF: detach the area named by @path. */
+static int svm_swapoff_path(struct svm_instance *svm, const char *path)
+{
+	struct svm_swap_info *si;
+	int ret = -EINVAL;
+
+	mutex_lock(&svm_swapon_mutex);
+	si = svm->swap;
+	if (si && (si->flags & SVM_SWP_USED) && !strcmp(si->path, path))
+		ret = svm_swap_deactivate(svm, false);
+	mutex_unlock(&svm_swapon_mutex);
+	return ret;
+}
+
+/**
+ * svm_swap_ioctl() - SHADOWVM_IOC_SWAPON and SHADOWVM_IOC_SWAPOFF
+ * @svm: the instance
+ * @cmd: the command
+ * @arg: a struct shadowvm_swap_args
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EPERM without CAP_SYS_ADMIN; -EFAULT; -EINVAL for bad
+ * arguments or, for swapoff, a path that is not the attached area; the
+ * errors of svm_swapon(); for swapoff -ENOMEM when shadow memory cannot
+ * hold every swapped page, -EIO when one cannot be read, -EBUSY when
+ * slots stay in use, -EINTR on a fatal signal: the area then stays
+ * attached and in use.
+ */
+long svm_swap_ioctl(struct svm_instance *svm, unsigned int cmd,
+		    void __user *arg)
+{
+	struct shadowvm_swap_args a;
+	struct svm_swap_params p = { };
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	if (!memchr(a.path, '\0', sizeof(a.path)) ||
+	    memchr_inv(a.__reserved, 0, sizeof(a.__reserved)))
+		return -EINVAL;
+	if (cmd == SHADOWVM_IOC_SWAPOFF) {
+		if (a.flags || a.page_cluster || a.prio)
+			return -EINVAL;
+		return svm_swapoff_path(svm, a.path);
+	}
+	if (a.flags & ~(SHADOWVM_SWAP_FORMAT | SHADOWVM_SWAP_LOWMEM))
+		return -EINVAL;
+	p.path = a.path;
+	p.format = a.flags & SHADOWVM_SWAP_FORMAT;
+	p.lowmem_only = a.flags & SHADOWVM_SWAP_LOWMEM;
+	p.prio = a.prio;
+	p.page_cluster = a.page_cluster;
+	return svm_swapon(svm, &p);
+}
 
 /**
  * svm_swapinfo_show() - the swap area in /proc/swaps' layout, then its
@@ -451,26 +766,42 @@ EXPORT_SYMBOL_IF_KUNIT(svm_swapoff);
  * @m: the seq_file
  * @svm: the instance
  *
+ * The area's description is copied under its lock: a swapoff or swapon
+ * may run meanwhile, and the area's memory stays valid until the
+ * instance is destroyed (after its debugfs files are gone).
+ *
+ * Context: process context; takes svm_swap_info.lock.
  * Return: 0.
  */
 int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm)
 {
-	struct svm_swap_info *si = svm->swap;
-	unsigned long inuse;
+	struct svm_swap_info *si = READ_ONCE(svm->swap);
+	unsigned long inuse, pages, nr_badpages, nr_bad_io;
+	char path[sizeof(si->path)];
+	unsigned long flags;
 
 	seq_puts(m, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
 	if (!si)
 		return 0;
 	spin_lock(&si->lock);
+	flags = si->flags;
+	strscpy(path, si->path);
 	inuse = si->inuse_pages;
+	pages = si->pages;
+	nr_badpages = si->nr_badpages;
+	nr_bad_io = si->nr_bad_io;
 	spin_unlock(&si->lock);
-	seq_printf(m, "%-40s%s\t%lu\t\t%lu\t\t%d\n", si->path, "partition",
-		   si->pages << (PAGE_SHIFT - 10), inuse << (PAGE_SHIFT - 10),
+	if (!(flags & SVM_SWP_USED))
+		return 0;
+	seq_printf(m, "%-40s%s\t%lu\t\t%lu\t\t%d\n", path, "partition",
+		   pages << (PAGE_SHIFT - 10), inuse << (PAGE_SHIFT - 10),
 		   si->prio);
 	seq_putc(m, '\n');
-	seq_printf(m, "slots %lu\n", si->pages);
+	seq_printf(m, "slots %lu\n", pages);
 	seq_printf(m, "slots_inuse %lu\n", inuse);
-	seq_printf(m, "bad_pages %lu\n", si->nr_badpages);
+	seq_printf(m, "bad_pages %lu\n", nr_badpages);
+	seq_printf(m, "bad_slots %lu\n", nr_bad_io);
+	seq_printf(m, "writeok %d\n", !!(flags & SVM_SWP_WRITEOK));
 	seq_printf(m, "cluster_size %u\n", SVM_SWAPFILE_CLUSTER);
 	seq_printf(m, "clusters_found %ld\n", atomic_long_read(&si->clusters));
 	seq_printf(m, "scan_fallbacks %ld\n",
@@ -483,12 +814,39 @@ int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "readahead_pages %ld\n", atomic_long_read(&si->ra_pages));
 	seq_printf(m, "readahead_hits %ld\n", atomic_long_read(&si->ra_hits));
 	seq_printf(m, "io_errors %ld\n", atomic_long_read(&si->io_errors));
+	seq_printf(m, "write_errors %ld\n",
+		   atomic_long_read(&si->write_errors));
+	seq_printf(m, "read_errors %ld\n", atomic_long_read(&si->read_errors));
 	seq_printf(m, "writes_inflight %d\n",
 		   atomic_read(&si->writes_inflight));
 	seq_printf(m, "written_unreaped %d\n", atomic_read(&si->nr_written));
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapinfo_show);
+
+/**
+ * svm_swap_vmstat_show() - the swap lines of the debugfs "vmstat" file
+ * @m: the seq_file
+ * @svm: the instance
+ *
+ * Counted since the first swapon, across swapoffs: 0 without one. The
+ * area's memory stays valid until the instance is destroyed.
+ *
+ * Context: process context.
+ */
+void svm_swap_vmstat_show(struct seq_file *m, struct svm_instance *svm)
+{
+	struct svm_swap_info *si = READ_ONCE(svm->swap);
+
+	seq_printf(m, "pswpin %ld\n", si ? atomic_long_read(&si->pswpin) : 0);
+	seq_printf(m, "pswpout %ld\n", si ? atomic_long_read(&si->pswpout) : 0);
+	seq_printf(m, "swap_write_errors %ld\n",
+		   si ? atomic_long_read(&si->write_errors) : 0);
+	seq_printf(m, "swap_read_errors %ld\n",
+		   si ? atomic_long_read(&si->read_errors) : 0);
+	seq_printf(m, "swap_bad_slots %ld\n",
+		   si ? atomic_long_read(&si->bad_slots) : 0);
+}
 
 static int swapinfo_show(struct seq_file *m, void *unused)
 {

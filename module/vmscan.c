@@ -971,11 +971,9 @@ static const char * const svm_reclaim_event_names[SVM_NR_RECLAIM_EVENTS] = {
  */
 int svm_reclaim_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 {
-	struct svm_swap_info *si = svm->swap;
 	int i;
 
-	seq_printf(m, "pswpin %ld\n", si ? atomic_long_read(&si->pswpin) : 0);
-	seq_printf(m, "pswpout %ld\n", si ? atomic_long_read(&si->pswpout) : 0);
+	svm_swap_vmstat_show(m, svm);
 	for (i = 0; i < SVM_NR_RECLAIM_EVENTS; i++)
 		seq_printf(m, "%s %lu\n", svm_reclaim_event_names[i],
 			   svm_reclaim_event(svm, i));

@@ -43,6 +43,9 @@ struct svm_page;
  * @i_mmap_lock: protects @i_mmap
  * @i_mmap: the struct svm_vma of every VMA mapping the object
  * @nr_locked: how many of them are locked (MAP_LOCKED)
+ * @swaplist: on its instance's list that swapoff walks (2.6's
+ *            shmem_swaplist), from svm_address_space_init() to
+ *            svm_address_space_destroy()
  *
  * @i_pages holds, at each index, a struct svm_page * or, for a page that
  * was swapped out, its swap entry as an xarray value entry.
@@ -58,6 +61,7 @@ struct svm_address_space {
 	spinlock_t i_mmap_lock;	/* @i_mmap */
 	struct list_head i_mmap;
 	atomic_t nr_locked;
+	struct list_head swaplist;
 };
 
 /**
@@ -139,6 +143,8 @@ enum svm_vm_event {
  *            linked by their @lru; each holds its last reference
  * @nr_deferred: pages on @deferred
  * @deferred_work: retries @deferred until every real page is released
+ * @swaplist: every address space of the instance, for swapoff
+ *            (svm_swap_mapping_add()); under svm_swaplist_mutex
  */
 struct svm_filemap {
 	struct svm_instance *svm;
@@ -149,6 +155,7 @@ struct svm_filemap {
 	struct list_head deferred;
 	unsigned long nr_deferred;
 	struct delayed_work deferred_work;
+	struct list_head swaplist;
 };
 
 int svm_filemap_init(struct svm_instance *svm);

@@ -29,6 +29,7 @@
 struct dentry;
 struct file;
 struct seq_file;
+struct svm_address_space;
 struct svm_instance;
 struct svm_page;
 
@@ -103,7 +104,9 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  *          2^SVM_PAGE_CLUSTER_MAX) while read-ahead pages get used and
  *          shrinks back when they do not
  * @ra_recent: read-ahead hits since the last read a fault waited for
- * @lock: protects @swap_map and every field up to @inuse_pages
+ * @lock: protects @flags, @swap_map and every field up to @nr_bad_io
+ * @flags: SVM_SWP_USED while a device is attached, SVM_SWP_WRITEOK
+ *         while slots may be handed out (2.4's SWP_USED, SWP_WRITEOK)
  * @swap_map: use count of each slot; SVM_SWAP_MAP_BAD for bad pages and
  *            the header
  * @max: slots in the area, header included (last_page + 1)
@@ -114,6 +117,7 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @cluster_nr: slots left to hand out from the current cluster
  * @inuse_pages: slots with a non-zero count
  * @nr_badpages: bad slots listed in the header
+ * @nr_bad_io: slots marked bad since swapon because a write to them failed
  * @cache: the swap cache: slot -> struct svm_page * of pages being
  *         written, just read, or read ahead
  * @nr_cache: pages in @cache
@@ -137,6 +141,9 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @pswpin: pages read
  * @pswpout: pages written
  * @io_errors: failed reads and writes
+ * @write_errors: failed writes
+ * @read_errors: failed reads
+ * @bad_slots: slots marked bad after a failed write, over every swapon
  * @ra_pages: pages read ahead
  * @ra_hits: read-ahead pages later found by a fault
  */
@@ -149,7 +156,8 @@ struct svm_swap_info {
 	unsigned int page_cluster;
 	unsigned int ra_win;
 	atomic_t ra_recent;
-	spinlock_t lock;	/* swap_map and the scan state */
+	spinlock_t lock;	/* flags, swap_map and the scan state */
+	unsigned long flags;
 	u8 *swap_map;
 	unsigned long max;
 	unsigned long pages;
@@ -159,6 +167,7 @@ struct svm_swap_info {
 	unsigned long cluster_nr;
 	unsigned long inuse_pages;
 	unsigned long nr_badpages;
+	unsigned long nr_bad_io;
 	struct xarray cache;
 	atomic_long_t nr_cache;
 	struct svm_bounce_dev bounce;
@@ -176,9 +185,16 @@ struct svm_swap_info {
 	atomic_long_t pswpin;
 	atomic_long_t pswpout;
 	atomic_long_t io_errors;
+	atomic_long_t write_errors;
+	atomic_long_t read_errors;
+	atomic_long_t bad_slots;
 	atomic_long_t ra_pages;
 	atomic_long_t ra_hits;
 };
+
+/* svm_swap_info.flags */
+#define SVM_SWP_USED		BIT(0)
+#define SVM_SWP_WRITEOK		BIT(1)
 
 /**
  * struct svm_swap_params - how to attach a swap area
@@ -226,6 +242,10 @@ struct svm_swap_bio {
 /* module/swapfile.c: the area and its slots */
 int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p);
 void svm_swapoff(struct svm_instance *svm);
+void svm_swap_mark_bad(struct svm_instance *svm, struct svm_swp_entry entry,
+		       int uses);
+long svm_swap_ioctl(struct svm_instance *svm, unsigned int cmd,
+		    void __user *arg);
 bool svm_swap_active(const struct svm_instance *svm);
 struct svm_swp_entry svm_get_swap_page(struct svm_instance *svm);
 int svm_swap_duplicate(struct svm_instance *svm, struct svm_swp_entry entry);
@@ -234,6 +254,7 @@ int svm_swap_count(struct svm_instance *svm, struct svm_swp_entry entry);
 unsigned long svm_nr_swap_pages(struct svm_instance *svm);
 void svm_swap_debugfs_create(struct svm_instance *svm, struct dentry *dir);
 int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm);
+void svm_swap_vmstat_show(struct seq_file *m, struct svm_instance *svm);
 
 /* module/swap_state.c: the swap cache */
 int svm_add_to_swap_cache(struct svm_instance *svm, struct svm_page *page,
@@ -247,6 +268,10 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 void svm_swap_cache_drain(struct svm_instance *svm);
 void svm_free_swap_and_cache(struct svm_instance *svm,
 			     struct svm_swp_entry entry);
+void svm_swap_mapping_add(struct svm_address_space *as);
+void svm_swap_mapping_del(struct svm_address_space *as);
+int svm_unuse_mappings(struct svm_instance *svm);
+void svm_unuse_swap_cache(struct svm_instance *svm);
 
 /* module/page_io.c: reading and writing pages */
 int svm_swap_io_init(struct svm_swap_info *si);
@@ -260,9 +285,13 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
 struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 				     struct llist_node *node, int *error);
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
+void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page);
 #if IS_ENABLED(CONFIG_KUNIT)
 typedef void (*svm_swap_end_io_hook_t)(struct svm_swap_info *si);
 extern svm_swap_end_io_hook_t svm_swap_end_io_hook;
+typedef int (*svm_swap_fail_hook_t)(struct svm_swap_info *si,
+				    struct svm_page *page, bool write);
+extern svm_swap_fail_hook_t svm_swap_fail_hook;
 #endif
 
 #endif /* _SHADOWVM_SWAP_H */

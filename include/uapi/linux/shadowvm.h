@@ -12,7 +12,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define SHADOWVM_ABI_VERSION	2
+#define SHADOWVM_ABI_VERSION	3
 
 /* ioctl magic; 'S' 0xa0-0xaf is unused in ioctl-number.rst. */
 #define SHADOWVM_IOC_MAGIC	'S'
@@ -84,5 +84,37 @@ struct shadowvm_object_stats {
 #define SHADOWVM_IOC_GET_STATS	_IOR(SHADOWVM_IOC_MAGIC, 0xa4, struct shadowvm_object_stats)
 /* Drop the object's clean, unmapped pages from the page cache (no argument). */
 #define SHADOWVM_IOC_DROP_CLEAN	_IO(SHADOWVM_IOC_MAGIC, 0xa5)
+
+/*
+ * Swap (ABI version 3, see Documentation/swap.rst): attach or detach the
+ * instance's swap area at run time. Both need CAP_SYS_ADMIN.
+ */
+
+/* struct shadowvm_swap_args flags (SHADOWVM_IOC_SWAPON only). */
+#define SHADOWVM_SWAP_FORMAT	(1U << 0)	/* write a fresh header first */
+#define SHADOWVM_SWAP_LOWMEM	(1U << 1)	/* the device reaches lowmem only */
+
+/**
+ * struct shadowvm_swap_args - the argument of SHADOWVM_IOC_SWAPON and
+ * SHADOWVM_IOC_SWAPOFF
+ * @path: absolute path of the block device, NUL-terminated
+ * @flags: SHADOWVM_SWAP_* flags; zero for SHADOWVM_IOC_SWAPOFF
+ * @page_cluster: read-ahead window of 2^@page_cluster slots, 0 to 6;
+ *                zero for SHADOWVM_IOC_SWAPOFF
+ * @prio: priority swapinfo shows; zero for SHADOWVM_IOC_SWAPOFF
+ * @__reserved: zero; room for later fields
+ */
+struct shadowvm_swap_args {
+	char path[64];
+	__u32 flags;
+	__u32 page_cluster;
+	__s32 prio;
+	__u32 __reserved[5];
+};
+
+/* Attach the block device as the swap area (EBUSY when one is attached). */
+#define SHADOWVM_IOC_SWAPON	_IOW(SHADOWVM_IOC_MAGIC, 0xa6, struct shadowvm_swap_args)
+/* Bring every swapped page back into memory, then detach the device. */
+#define SHADOWVM_IOC_SWAPOFF	_IOW(SHADOWVM_IOC_MAGIC, 0xa7, struct shadowvm_swap_args)
 
 #endif /* _UAPI_LINUX_SHADOWVM_H */
