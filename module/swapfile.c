@@ -371,7 +371,7 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 	if (!si)
 		return -ENOMEM;
 	si->svm = svm;
-	strscpy(si->path, p->path);
+	strscpy(si->path, p->path, sizeof(si->path));
 	si->prio = p->prio;
 	si->page_cluster = p->page_cluster;
 	si->ra_win = 1U << p->page_cluster;
@@ -382,9 +382,7 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 		ret = svm_bounce_dev_init(&si->bounce, svm, p->lowmem_only);
 	if (ret)
 		goto fail;
-	bdev_file = bdev_file_open_by_path(p->path,
-					   BLK_OPEN_READ | BLK_OPEN_WRITE, si,
-					   NULL);
+	bdev_file = svm_bdev_file_open_excl(p->path, si);
 	if (IS_ERR(bdev_file)) {
 		ret = PTR_ERR(bdev_file);
 		pr_err("swapdev=%s: cannot open exclusively: %d\n", p->path,
