@@ -40,8 +40,12 @@ modules: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	@echo "shadowvm: built for $(kdir-release) (KDIR=$(KDIR))"
 
-install: kdir-check
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+# updates/, as on 6.12 (6.1's kbuild says extra/): it comes first in
+# depmod's default search order, ahead of an older copy elsewhere.
+INSTALL_MOD_DIR ?= updates
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		modules_install
 
 clean:
 	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
