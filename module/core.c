@@ -108,9 +108,10 @@ static int svm_add_chunk(struct svm_instance *svm, unsigned long *cap,
 		unsigned long new_cap = *cap ? *cap * 2 : 16;
 		struct svm_chunk *chunks;
 
-		chunks = kvrealloc(svm->chunks,
-				   array_size(new_cap, sizeof(*chunks)),
-				   GFP_KERNEL);
+		chunks = svm_kvrealloc(svm->chunks,
+				       array_size(*cap, sizeof(*chunks)),
+				       array_size(new_cap, sizeof(*chunks)),
+				       GFP_KERNEL);
 		if (!chunks)
 			return -ENOMEM;
 		svm->chunks = chunks;
@@ -197,7 +198,8 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 	svm = kzalloc(sizeof(*svm), GFP_KERNEL);
 	if (!svm)
 		return ERR_PTR(-ENOMEM);
-	strscpy(svm->name, params->name ? params->name : "shadowvm");
+	strscpy(svm->name, params->name ? params->name : "shadowvm",
+		sizeof(svm->name));
 	svm->nr_pages = params->nr_pages;
 	svm->max_order = min_t(unsigned int, params->max_order,
 			       MAX_PAGE_ORDER);

@@ -75,8 +75,9 @@ module_param(highmem, charp, 0444);
 MODULE_PARM_DESC(highmem,
 		 "Size of the shadow HIGHMEM zone at the top of mem, as mem=; 0 for none (default: 1/4 of mem)");
 
-static ulong min_free_kbytes;
-module_param(min_free_kbytes, ulong, 0444);
+/* Not min_free_kbytes: 6.1's <linux/mm.h> declares the kernel's. */
+static ulong svm_min_free_kbytes;
+module_param_named(min_free_kbytes, svm_min_free_kbytes, ulong, 0444);
 MODULE_PARM_DESC(min_free_kbytes,
 		 "KiB the zone watermarks keep free, below the low memory size (default: sqrt(16 * lowmem KiB) within 128-65536)");
 
@@ -216,12 +217,12 @@ static int __init svm_check_zones(struct svm_params *p)
 		return -EINVAL;
 	}
 	lowmem = (p->nr_pages - high_pages) << (PAGE_SHIFT - 10);
-	if (min_free_kbytes && min_free_kbytes >= lowmem) {
+	if (svm_min_free_kbytes && svm_min_free_kbytes >= lowmem) {
 		pr_err("min_free_kbytes=%lu: must be below the %lu KiB of low memory\n",
-		       min_free_kbytes, lowmem);
+		       svm_min_free_kbytes, lowmem);
 		return -EINVAL;
 	}
-	p->min_free_kbytes = min_free_kbytes;
+	p->min_free_kbytes = svm_min_free_kbytes;
 	return 0;
 }
 

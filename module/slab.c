@@ -417,7 +417,7 @@ static int svm_cache_setup(struct svm_instance *svm,
 	cachep->limit = svm_default_limit(size);
 	cachep->batchcount = (cachep->limit + 1) / 2;
 	cachep->svm = svm;
-	strscpy(cachep->name, name);
+	strscpy(cachep->name, name, sizeof(cachep->name));
 	return 0;
 }
 

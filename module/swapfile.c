@@ -440,13 +440,6 @@ static int svm_swap_read_header(struct svm_swap_info *si, bool format)
  * The one place the swap device is opened: exclusively, read-write, with
  * the area as holder.
  */
-static struct file *svm_swap_open_bdev(struct svm_swap_info *si,
-				       const char *path)
-{
-	return bdev_file_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE, si,
-				      NULL);
-}
-
 /* Give back what a swapon took: the device, the swap_map, the bounce. */
 static void svm_swap_detach(struct svm_swap_info *si)
 {
@@ -533,7 +526,7 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 		new = true;
 	}
 	spin_lock(&si->lock);
-	strscpy(si->path, p->path);
+	strscpy(si->path, p->path, sizeof(si->path));
 	spin_unlock(&si->lock);
 	si->prio = p->prio;
 	si->page_cluster = p->page_cluster;
@@ -541,7 +534,7 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 	ret = svm_bounce_dev_init(&si->bounce, svm, p->lowmem_only);
 	if (ret)
 		goto fail;
-	bdev_file = svm_swap_open_bdev(si, p->path);
+	bdev_file = svm_bdev_file_open_excl(p->path, si);
 	if (IS_ERR(bdev_file)) {
 		ret = PTR_ERR(bdev_file);
 		pr_err("swapdev=%s: cannot open exclusively: %d\n", p->path,
@@ -785,7 +778,7 @@ int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm)
 		return 0;
 	spin_lock(&si->lock);
 	flags = si->flags;
-	strscpy(path, si->path);
+	strscpy(path, si->path, sizeof(path));
 	inuse = si->inuse_pages;
 	pages = si->pages;
 	nr_badpages = si->nr_badpages;

@@ -14,6 +14,7 @@
 #include <linux/gfp.h>
 #include <linux/mmzone.h>
 #include <linux/types.h>
+#include <shadowvm/compat.h>
 
 struct svm_page;
 struct svm_filemap;

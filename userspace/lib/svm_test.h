@@ -59,9 +59,8 @@ int svm_bench_print(const char *name, unsigned long iters, unsigned int reps);
 #define SVM_TRACE_LOG		"/tmp/svm-trace.log"
 /*
  * Records trace-cmd @events (e.g. "-e shadowvm") while `sh -c @shell` runs,
- * then writes the text report; returns 0 or the failing command's status
- * (its output is in SVM_TRACE_LOG). A recording with no shadowvm event in
- * it is made again, up to three times in all.
+ * then writes the text report; returns 0, the failing command's status
+ * (its output is in SVM_TRACE_LOG) or -ENAMETOOLONG.
  */
 int svm_trace_run(const char *events, const char *shell);
 /* Lines of the last report holding @event and, unless NULL, @also. */

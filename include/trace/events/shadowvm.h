@@ -11,6 +11,7 @@
 #define _TRACE_SHADOWVM_H
 
 #include <linux/tracepoint.h>
+#include <shadowvm/compat.h>
 
 /**
  * svm_page_alloc - a block left the buddy allocator
@@ -34,8 +35,8 @@ TRACE_EVENT(svm_page_alloc,
 		__field(int, migratetype)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(zone);
+		svm_assign_str(instance, instance);
+		svm_assign_str(zone, zone);
 		__entry->pfn = pfn;
 		__entry->order = order;
 		__entry->gfp = gfp;
@@ -64,8 +65,8 @@ TRACE_EVENT(svm_page_free,
 		__field(unsigned int, order)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(zone);
+		svm_assign_str(instance, instance);
+		svm_assign_str(zone, zone);
 		__entry->pfn = pfn;
 		__entry->order = order;
 	),
@@ -94,9 +95,9 @@ TRACE_EVENT(svm_zone_fallback,
 		__field(unsigned int, gfp)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(preferred);
-		__assign_str(zone);
+		svm_assign_str(instance, instance);
+		svm_assign_str(preferred, preferred);
+		svm_assign_str(zone, zone);
 		__entry->order = order;
 		__entry->gfp = gfp;
 	),
@@ -135,8 +136,8 @@ TRACE_EVENT(svm_page_alloc_extfrag,
 		__field(bool, stole_pageblock)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(zone);
+		svm_assign_str(instance, instance);
+		svm_assign_str(zone, zone);
 		__entry->pfn = pfn;
 		__entry->order = order;
 		__entry->fallback_order = fallback_order;
@@ -166,7 +167,7 @@ TRACE_EVENT(svm_page_alloc_fail,
 		__field(unsigned int, gfp)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->order = order;
 		__entry->gfp = gfp;
 	),
@@ -192,8 +193,8 @@ TRACE_EVENT(svm_kmem_cache_alloc,
 		__field(unsigned int, gfp)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(cache);
+		svm_assign_str(instance, instance);
+		svm_assign_str(cache, cache);
 		__entry->bytes = bytes;
 		__entry->gfp = gfp;
 	),
@@ -214,8 +215,8 @@ TRACE_EVENT(svm_kmem_cache_free,
 		__string(cache, cache)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(cache);
+		svm_assign_str(instance, instance);
+		svm_assign_str(cache, cache);
 	),
 	TP_printk("%s cache=%s", __get_str(instance), __get_str(cache))
 );
@@ -240,8 +241,8 @@ TRACE_EVENT(svm_kmalloc,
 		__field(unsigned int, gfp)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(cache);
+		svm_assign_str(instance, instance);
+		svm_assign_str(cache, cache);
 		__entry->bytes_req = bytes_req;
 		__entry->bytes_alloc = bytes_alloc;
 		__entry->gfp = gfp;
@@ -266,8 +267,8 @@ TRACE_EVENT(svm_kfree,
 		__field(size_t, bytes_alloc)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(cache);
+		svm_assign_str(instance, instance);
+		svm_assign_str(cache, cache);
 		__entry->bytes_alloc = bytes_alloc;
 	),
 	TP_printk("%s cache=%s bytes_alloc=%zu", __get_str(instance),
@@ -294,8 +295,8 @@ TRACE_EVENT(svm_slab_grow,
 		__field(unsigned long, colour_off)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(cache);
+		svm_assign_str(instance, instance);
+		svm_assign_str(cache, cache);
 		__entry->pfn = pfn;
 		__entry->order = order;
 		__entry->colour_off = colour_off;
@@ -324,8 +325,8 @@ TRACE_EVENT(svm_slab_shrink,
 		__field(unsigned int, order)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(cache);
+		svm_assign_str(instance, instance);
+		svm_assign_str(cache, cache);
 		__entry->pfn = pfn;
 		__entry->order = order;
 	),
@@ -351,8 +352,8 @@ TRACE_EVENT(svm_slab_reap,
 		__field(unsigned long, pages)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
-		__assign_str(cache);
+		svm_assign_str(instance, instance);
+		svm_assign_str(cache, cache);
 		__entry->slabs = slabs;
 		__entry->pages = pages;
 	),
@@ -374,7 +375,7 @@ TRACE_EVENT(svm_pkmap_flush,
 		__field(unsigned int, slots)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->slots = slots;
 	),
 	TP_printk("%s slots=%u", __get_str(instance), __entry->slots)
@@ -398,7 +399,7 @@ TRACE_EVENT(svm_vmalloc,
 		__field(unsigned int, nr_pages)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->addr = addr;
 		__entry->size = size;
 		__entry->nr_pages = nr_pages;
@@ -422,7 +423,7 @@ TRACE_EVENT(svm_vfree,
 		__field(unsigned int, nr_pages)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->addr = addr;
 		__entry->nr_pages = nr_pages;
 	),
@@ -447,7 +448,7 @@ TRACE_EVENT(svm_vmalloc_purge,
 		__field(unsigned long, pages)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->areas = areas;
 		__entry->pages = pages;
 	),
@@ -480,7 +481,7 @@ TRACE_EVENT(svm_fault,
 		__field(unsigned int, result)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->object = object;
 		__entry->address = address;
 		__entry->index = index;
@@ -505,7 +506,7 @@ DECLARE_EVENT_CLASS(svm_page_cache,
 		__field(unsigned long, pfn)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->object = object;
 		__entry->index = index;
 		__entry->pfn = pfn;
@@ -556,7 +557,7 @@ TRACE_EVENT(svm_page_deferred,
 		__field(int, real_refs)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->pfn = pfn;
 		__entry->real_refs = real_refs;
 	),
@@ -573,7 +574,7 @@ DECLARE_EVENT_CLASS(svm_kswapd,
 		__field(unsigned long, reclaimed)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->nid = nid;
 		__entry->reclaimed = reclaimed;
 	),
@@ -625,7 +626,7 @@ TRACE_EVENT(svm_shrink_node,
 		__field(unsigned long, reclaimed)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->nid = nid;
 		__entry->priority = priority;
 		__entry->kswapd = kswapd;
@@ -646,7 +647,7 @@ DECLARE_EVENT_CLASS(svm_lru,
 		__field(unsigned long, pfn)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->pfn = pfn;
 	),
 	TP_printk("%s pfn=%lu", __get_str(instance), __entry->pfn)
@@ -691,7 +692,7 @@ DECLARE_EVENT_CLASS(svm_swap_io,
 		__field(unsigned int, swp)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->pfn = pfn;
 		__entry->swp = swp;
 	),
@@ -736,7 +737,7 @@ TRACE_EVENT(svm_swap_readahead,
 		__field(unsigned int, target)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->swp = swp;
 		__entry->target = target;
 	),
@@ -756,7 +757,7 @@ DECLARE_EVENT_CLASS(svm_file_rw,
 		__field(long, ret)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->object = object;
 		__entry->pos = pos;
 		__entry->count = count;
