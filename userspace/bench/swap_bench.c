@@ -45,6 +45,7 @@
 #define SWAPINFO	"/sys/kernel/debug/shadowvm/shadowvm/swapinfo"
 #define PAGE_CLUSTER	3
 #define REPS		SVM_BENCH_MIN_REPS
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The orders of the swap_rand passes: page numbers, one shuffle each. */
 static unsigned long wr_order[PAGES], rd_order[PAGES], wr_pos[PAGES];
@@ -277,7 +278,7 @@ int main(void)
 		fprintf(stderr, "swap_bench: cannot set vm.page-cluster\n");
 		return 1;
 	}
-	for (c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
+	for (c = 0; c < ARRAY_SIZE(configs); c++) {
 		long long win;
 
 		if (configs[c].params) {

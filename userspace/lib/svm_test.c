@@ -309,7 +309,7 @@ void svm_spread(const double *v, int n, struct svm_spread *s)
 }
 
 int svm_bench_report(const char *name, const double *shadow,
-		   const double *native, int reps, const char *unit)
+		     const double *native, int reps, const char *unit)
 {
 	struct svm_spread s, n, r;
 	double ratio[SVM_BENCH_MAX_REPS];

@@ -79,6 +79,7 @@ double svm_median(double *v, int n);
 struct svm_spread {
 	double min, median, max;
 };
+
 /* The spread of @n values (@v is left as it is; @n <= SVM_BENCH_MAX_REPS). */
 void svm_spread(const double *v, int n, struct svm_spread *s);
 /*
@@ -90,7 +91,7 @@ void svm_spread(const double *v, int n, struct svm_spread *s);
  * Returns 0, or -EINVAL for too few repetitions or a figure not above 0.
  */
 int svm_bench_report(const char *name, const double *shadow,
-		   const double *native, int reps, const char *unit);
+		     const double *native, int reps, const char *unit);
 /* The seed of the bench's random orders: $BENCH_SEED, else the clock. */
 unsigned long long svm_bench_seed(void);
 /* The next value of a splitmix64 generator at @state. */
