@@ -41,7 +41,7 @@
 
 #define SVM_BENCH_MAX_REPS	31
 #define SVM_BENCH_MAX_ITERS	10000000UL
-#define SVM_BENCH_RESULT_LEN	1024	/* 31 pairs of 20-digit totals fit */
+#define SVM_BENCH_RESULT_LEN	2048	/* 31 pairs of 20-digit totals fit */
 #define SVM_BENCH_FRAG_PAGES	4096	/* 16 MiB: eight 2 MiB pageblocks */
 
 /**
@@ -370,8 +370,8 @@ static u64 median(u64 *v, unsigned int n)
  * @svm: the instance to measure
  * @name: case name, e.g. "buddy_order0"
  * @iters: operations per repetition
- * @reps: repetitions counted (one more runs first as a warm-up); odd ones
- *        run the native side first
+ * @reps: repetitions counted (one more runs first as a warm-up); every
+ *        other one runs the native side first
  * @buf: where to print the result line
  * @len: size of @buf
  *

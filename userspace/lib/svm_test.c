@@ -172,7 +172,7 @@ int svm_bench_print(const char *name, unsigned long iters, unsigned int reps)
 {
 	double shadow[SVM_BENCH_MAX_REPS], native[SVM_BENCH_MAX_REPS];
 	unsigned long long s, n, done;
-	char cmd[96], res[1024], unit[32];
+	char cmd[96], res[2048], unit[32];
 	const char *p, *u;
 	unsigned int i;
 	int ret, len;
