@@ -80,7 +80,7 @@ struct svm_spread {
 	double min, median, max;
 };
 
-/* The spread of @n values (@v is left as it is; @n <= SVM_BENCH_MAX_REPS). */
+/* The spread of @n values (@v is left as it is; 1 <= @n <= SVM_BENCH_MAX_REPS). */
 void svm_spread(const double *v, int n, struct svm_spread *s);
 /*
  * Prints one bench line from @reps paired repetitions (shadow[i] and
