@@ -6,8 +6,12 @@
  * debugfs <instance>/bench: write "<case> [iterations [repetitions]]", then
  * read the result from the same open file:
  *   <case> iterations=<n> reps=<r> shadow=<median> native=<median> unit=<u>
- * The first repetition of each side is a warm-up and is not counted; the
- * two sides alternate so that drift in the host hits both alike.
+ *          cycles=<shadow>/<native>,...
+ * cycles= lists every counted repetition's total, so that userspace can
+ * print the spread in fractional cycles per operation. The first
+ * repetition of each side is a warm-up and is not counted; the two sides
+ * alternate, and so does which of them runs first, so that neither always
+ * finds the caches the other left warm and drift in the host hits both.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,7 +42,7 @@
 
 #define SVM_BENCH_MAX_REPS	31
 #define SVM_BENCH_MAX_ITERS	10000000UL
-#define SVM_BENCH_RESULT_LEN	256
+#define SVM_BENCH_RESULT_LEN	2048	/* 31 pairs of 20-digit totals fit */
 #define SVM_BENCH_FRAG_PAGES	4096	/* 16 MiB: eight 2 MiB pageblocks */
 
 /**
@@ -206,6 +210,12 @@ static u64 bench_shadow_vmalloc(struct svm_instance *svm, unsigned int order,
 			return U64_MAX;
 		svm_vfree(svm, addr);
 	}
+	/*
+	 * svm_vfree() defers the TLB flush until enough address space is
+	 * lazy, and the native vfree() leaves its purge to a worker outside
+	 * the timing: both pay for their flush here, inside it.
+	 */
+	svm_vmalloc_purge(svm);
 	return get_cycles() - start;
 }
 
@@ -221,6 +231,8 @@ static u64 bench_native_vmalloc(unsigned int order, unsigned long iters)
 			return U64_MAX;
 		vfree(addr);
 	}
+	/* Purges the lazily freed areas and flushes the TLB, synchronously. */
+	vm_unmap_aliases();
 	return get_cycles() - start;
 }
 
@@ -361,7 +373,8 @@ static DEFINE_MUTEX(svm_bench_mutex);
  * @svm: the instance to measure
  * @name: case name, e.g. "buddy_order0"
  * @iters: operations per repetition
- * @reps: repetitions counted (one more runs first as a warm-up)
+ * @reps: repetitions counted (one more runs first as a warm-up); every
+ *        other one runs the native side first
  * @buf: where to print the result line
  * @len: size of @buf
  *
@@ -375,8 +388,9 @@ int svm_bench_run(struct svm_instance *svm, const char *name,
 		  unsigned long iters, unsigned int reps, char *buf, size_t len)
 {
 	const struct svm_bench_case *bc = NULL;
-	u64 shadow[SVM_BENCH_MAX_REPS], native[SVM_BENCH_MAX_REPS];
+	u64 shadow[SVM_BENCH_MAX_REPS], native[SVM_BENCH_MAX_REPS], sm, nm;
 	unsigned int i;
+	size_t off;
 
 	for (i = 0; i < ARRAY_SIZE(svm_bench_cases); i++)
 		if (!strcmp(name, svm_bench_cases[i].name))
@@ -393,9 +407,15 @@ int svm_bench_run(struct svm_instance *svm, const char *name,
 	if (mutex_lock_killable(&svm_bench_mutex))
 		return -EINTR;
 	for (i = 0; i <= reps; i++) {
-		u64 s = bc->shadow(svm, bc->order, iters);
-		u64 n = bc->native(bc->order, iters);
+		u64 s, n;
 
+		if (i % 2) {
+			n = bc->native(bc->order, iters);
+			s = bc->shadow(svm, bc->order, iters);
+		} else {
+			s = bc->shadow(svm, bc->order, iters);
+			n = bc->native(bc->order, iters);
+		}
 		if (s == U64_MAX || n == U64_MAX) {
 			mutex_unlock(&svm_bench_mutex);
 			return -ENOMEM;
@@ -407,11 +427,17 @@ int svm_bench_run(struct svm_instance *svm, const char *name,
 		cond_resched();
 	}
 	mutex_unlock(&svm_bench_mutex);
-	scnprintf(buf, len,
-		  "%s iterations=%lu reps=%u shadow=%llu native=%llu unit=cycles_per_op\n",
-		  bc->name, iters, reps,
-		  div64_u64(median(shadow, reps), iters),
-		  div64_u64(median(native, reps), iters));
+	off = scnprintf(buf, len, "%s iterations=%lu reps=%u", bc->name, iters,
+			reps);
+	/* Before median() sorts them: in the order they ran, paired. */
+	for (i = 0; i < reps; i++)
+		off += scnprintf(buf + off, len - off, "%s%llu/%llu",
+				 i ? "," : " cycles=", shadow[i], native[i]);
+	sm = median(shadow, reps);
+	nm = median(native, reps);
+	scnprintf(buf + off, len - off,
+		  " shadow=%llu native=%llu unit=cycles_per_op\n",
+		  div64_u64(sm, iters), div64_u64(nm, iters));
 	return 0;
 }
 

@@ -225,9 +225,20 @@ static bool svm_swap_drop_failed(struct svm_instance *svm,
 }
 
 /*
+ * The native swap_cluster_readahead() never reads more than 2^page-cluster
+ * slots: page_cluster_max=page_cluster holds the window to that, so that a
+ * comparison with the native kernel reads the same amount ahead.
+ */
+static uint svm_page_cluster_max = SVM_PAGE_CLUSTER_MAX;
+module_param_named(page_cluster_max, svm_page_cluster_max, uint, 0444);
+MODULE_PARM_DESC(page_cluster_max,
+		 "Swap read-ahead grows to at most 2^page_cluster_max slots, never below 2^page_cluster (default "
+		 __stringify(SVM_PAGE_CLUSTER_MAX) ")");
+
+/*
  * A fault waits for a read: size the next window from how much of the
  * read-ahead since the last such fault was used (6.x's swapin_nr_pages()
- * in spirit): sequential readers see it grow to 2^SVM_PAGE_CLUSTER_MAX,
+ * in spirit): sequential readers see it grow to 2^page_cluster_max,
  * random ones keep 2^page_cluster.
  */
 static unsigned long svm_swap_ra_window(struct svm_swap_info *si)
@@ -235,9 +246,12 @@ static unsigned long svm_swap_ra_window(struct svm_swap_info *si)
 	unsigned int hits = atomic_xchg(&si->ra_recent, 0);
 	unsigned int win = READ_ONCE(si->ra_win);
 	unsigned int min = 1U << si->page_cluster;
+	unsigned int max = 1U << clamp_t(unsigned int, svm_page_cluster_max,
+					 si->page_cluster,
+					 SVM_PAGE_CLUSTER_MAX);
 
 	if (min > 1 && hits >= win - win / 4)
-		win = min_t(unsigned int, win * 2, 1U << SVM_PAGE_CLUSTER_MAX);
+		win = min(win * 2, max);
 	else if (hits < win / 4)
 		win = max(win / 2, min);
 	WRITE_ONCE(si->ra_win, win);

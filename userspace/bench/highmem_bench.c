@@ -4,13 +4,15 @@
  * native kernel, in one boot.
  *
  * Loads shadowvm, asks its debugfs "bench" file for each case and prints
- *   BENCH <case> ratio=<shadow/native> shadow=<n> native=<n> unit=<unit>
+ * its svm_bench_report() line in cycles per operation (ratio < 1: shadowvm
+ * is faster).
  * kmap_high: svm_kmap()+svm_kunmap() of a HIGHMEM page whose slot is
  * cached, against kmap_local_page(), which is page_address() on 64-bit:
  * the ratio is the price of emulating high memory. kmap_atomic: the
  * per-CPU atomic slots (a PTE write and a one-page flush each) against
  * kmap_atomic(). vmalloc_16k: svm_vmalloc()+svm_vfree() of 16 KiB against
- * vmalloc()+vfree().
+ * vmalloc()+vfree(), each repetition ending with a forced purge of the
+ * lazily freed areas and its TLB flush on both sides.
  */
 #define _GNU_SOURCE
 #include <stdio.h>

@@ -3,11 +3,9 @@
  * slab_bench - shadow slab allocator against the native one, in one boot.
  *
  * Loads shadowvm, asks its debugfs "bench" file for the slab cases and
- * prints, as buddy_bench does,
- *   BENCH <case> ratio=<shadow/native> shadow=<n> native=<n> unit=<unit>
- * then the metadata each side keeps per object of the sizes caches:
- *   BENCH slab_meta_<size> ratio=... shadow=<bytes> native=<bytes>
- *         unit=bytes_per_object
+ * prints their svm_bench_report() lines, as buddy_bench does, then the
+ * metadata each side keeps per object of the sizes caches, as a size:
+ *   SIZE slab_meta_<size> shadow=<bytes> native=<bytes> unit=bytes_per_object
  * Shadow: the slab descriptor and bufctl array ("mgmt" in slabinfo) plus
  * one 40-byte struct svm_page per page, divided by objects per slab.
  * Native (SLUB): one 64-byte struct page per page (SLUB keeps its slab
@@ -82,8 +80,8 @@ static int meta_case(unsigned int size, const char *shadow_text,
 	}
 	shadow = (double)(mgmt + 40 * spages) / sper;
 	native = (double)(64 * npages) / nper;
-	printf("BENCH slab_meta_%u ratio=%.3f shadow=%.2f native=%.2f unit=bytes_per_object\n",
-	       size, shadow / native, shadow, native);
+	printf("SIZE slab_meta_%u shadow=%.2f native=%.2f unit=bytes_per_object\n",
+	       size, shadow, native);
 	return 0;
 }
 

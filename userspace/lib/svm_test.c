@@ -187,10 +187,12 @@ out:
 
 int svm_bench_print(const char *name, unsigned long iters, unsigned int reps)
 {
-	unsigned long long shadow, native;
-	char cmd[96], res[256], unit[32];
-	const char *p;
-	int ret;
+	double shadow[SVM_BENCH_MAX_REPS], native[SVM_BENCH_MAX_REPS];
+	unsigned long long s, n, done;
+	char cmd[96], res[2048], unit[32];
+	const char *p, *u;
+	unsigned int i;
+	int ret, len;
 
 	snprintf(cmd, sizeof(cmd), "%s %lu %u", name, iters, reps);
 	ret = svm_bench_cmd(cmd, res, sizeof(res));
@@ -198,15 +200,33 @@ int svm_bench_print(const char *name, unsigned long iters, unsigned int reps)
 		fprintf(stderr, "bench: %s: %s\n", cmd, strerror(-ret));
 		return ret;
 	}
-	p = strstr(res, "shadow=");
-	if (!p || sscanf(p, "shadow=%llu native=%llu unit=%31s", &shadow,
-			 &native, unit) != 3 || !native) {
-		fprintf(stderr, "bench: cannot parse \"%s\"\n", res);
-		return -EINVAL;
+	/* Every repetition's total cycles: the spread, in fractional cycles. */
+	p = strstr(res, "iterations=");
+	u = strstr(res, "unit=");
+	if (!p || sscanf(p, "iterations=%llu", &done) != 1 || !done || !u ||
+	    sscanf(u, "unit=%31s", unit) != 1)
+		goto bad;
+	p = strstr(res, "cycles=");
+	if (!p)
+		goto bad;
+	p += strlen("cycles=");
+	for (i = 0; i < reps; i++) {
+		if (sscanf(p, "%llu/%llu%n", &s, &n, &len) != 2 || !s || !n)
+			goto bad;
+		shadow[i] = (double)s / done;
+		native[i] = (double)n / done;
+		p += len;
+		if (*p == ',')
+			p++;
 	}
-	printf("BENCH %s ratio=%.3f shadow=%llu native=%llu unit=%s\n", name,
-	       (double)shadow / native, shadow, native, unit);
-	return 0;
+	ret = svm_bench_report(name, shadow, native, reps, unit);
+	if (ret)
+		fprintf(stderr, "bench: %s: %u repetitions do not make a line\n",
+			name, reps);
+	return ret;
+bad:
+	fprintf(stderr, "bench: cannot parse \"%s\"\n", res);
+	return -EINVAL;
 }
 
 /*
@@ -290,14 +310,6 @@ int svm_object_open(int flags, int private, unsigned long long size)
 	return fd;
 }
 
-void svm_bench_report(const char *name, double shadow, double native,
-		      const char *unit)
-{
-	printf("BENCH %s ratio=%.3f shadow=%.0f native=%.0f unit=%s\n", name,
-	       native > 0 ? shadow / native : 0.0, shadow, native, unit);
-	fflush(stdout);
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -309,6 +321,92 @@ double svm_median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void svm_spread(const double *v, int n, struct svm_spread *s)
+{
+	double sorted[SVM_BENCH_MAX_REPS];
+	int i;
+
+	for (i = 0; i < n && i < SVM_BENCH_MAX_REPS; i++)
+		sorted[i] = v[i];
+	s->median = svm_median(sorted, i);	/* sorts */
+	s->min = sorted[0];
+	s->max = sorted[i - 1];
+}
+
+int svm_bench_report(const char *name, const double *shadow,
+		     const double *native, int reps, const char *unit)
+{
+	struct svm_spread s, n, r;
+	double ratio[SVM_BENCH_MAX_REPS];
+	int i;
+
+	if (reps < SVM_BENCH_MIN_REPS || reps > SVM_BENCH_MAX_REPS)
+		return -EINVAL;
+	for (i = 0; i < reps; i++) {
+		if (!(shadow[i] > 0) || !(native[i] > 0))
+			return -EINVAL;
+		/* Paired: repetition i of each side ran back to back. */
+		ratio[i] = shadow[i] / native[i];
+	}
+	svm_spread(shadow, reps, &s);
+	svm_spread(native, reps, &n);
+	svm_spread(ratio, reps, &r);
+	printf("BENCH %s ratio=%.3f shadow=%.6g native=%.6g unit=%s reps=%d ratio_min=%.3f ratio_max=%.3f shadow_min=%.6g shadow_median=%.6g shadow_max=%.6g native_min=%.6g native_median=%.6g native_max=%.6g\n",
+	       name, r.median, s.median, n.median, unit, reps, r.min, r.max,
+	       s.min, s.median, s.max, n.min, n.median, n.max);
+	fflush(stdout);
+	return 0;
+}
+
+unsigned long long svm_bench_seed(void)
+{
+	const char *env = getenv("BENCH_SEED");
+	struct timespec ts;
+
+	if (env && *env)
+		return strtoull(env, NULL, 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000007ULL + ts.tv_nsec;
+}
+
+/* splitmix64: every 64-bit state gives a well-mixed next value. */
+unsigned long long svm_rand64(unsigned long long *state)
+{
+	unsigned long long z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void svm_shuffle(unsigned long *v, unsigned long n, unsigned long long *state)
+{
+	unsigned long i, j, t;
+
+	for (i = 0; i < n; i++)
+		v[i] = i;
+	/* Fisher-Yates; the modulo bias is below 2^-40 for n < 2^24. */
+	for (i = n - 1; i > 0; i--) {
+		j = svm_rand64(state) % (i + 1);
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+double svm_cpu_busy(void)
+{
+	unsigned long long user, nice, sys, idle, iowait, irq, softirq;
+	char buf[512];
+
+	if (read_file("/proc/stat", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice,
+		   &sys, &idle, &iowait, &irq, &softirq) != 7)
+		return -1;
+	return (double)(user + nice + sys + irq + softirq) /
+	       sysconf(_SC_CLK_TCK);
 }
 
 double svm_now(void)

@@ -48,9 +48,9 @@ int write_file(const char *path, const char *val);
  */
 int svm_bench_cmd(const char *cmd, char *res, size_t len);
 /*
- * Runs bench case @name and prints its figure as
- *   BENCH <name> ratio=<shadow/native> shadow=<n> native=<n> unit=<unit>
- * Returns 0 or -errno.
+ * Runs in-kernel bench case @name and prints its line with
+ * svm_bench_report(): cycles per operation (fractional), ratio shadow/native,
+ * so below 1 means shadowvm is faster. Returns 0 or -errno.
  */
 int svm_bench_print(const char *name, unsigned long iters, unsigned int reps);
 /* Where svm_trace_run() keeps its data, report and log. */
@@ -77,14 +77,39 @@ long long svm_vmstat(const char *key);
  * Returns the descriptor or -errno.
  */
 int svm_object_open(int flags, int private, unsigned long long size);
-/*
- * Prints a throughput figure measured in userspace (higher is better):
- *   BENCH <name> ratio=<shadow/native> shadow=<n> native=<n> unit=<unit>
- */
-void svm_bench_report(const char *name, double shadow, double native,
-		      const char *unit);
+/* Repetitions of every bench line: at least, and at most. */
+#define SVM_BENCH_MIN_REPS	5
+#define SVM_BENCH_MAX_REPS	31
 /* Median of @n values (sorts @v). */
 double svm_median(double *v, int n);
+/* The smallest, middle and largest of some repetitions. */
+struct svm_spread {
+	double min, median, max;
+};
+
+/* The spread of @n values (@v is left as it is; 1 <= @n <= SVM_BENCH_MAX_REPS). */
+void svm_spread(const double *v, int n, struct svm_spread *s);
+/*
+ * Prints one bench line from @reps paired repetitions (shadow[i] and
+ * native[i] ran back to back, in alternating order):
+ *   BENCH <name> ratio=<median of shadow[i]/native[i]> shadow=<median>
+ *         native=<median> unit=<unit> reps=<n> ratio_min= ratio_max=
+ *         shadow_min= shadow_median= shadow_max= native_min= ...
+ * Returns 0, or -EINVAL for too few repetitions or a figure not above 0.
+ */
+int svm_bench_report(const char *name, const double *shadow,
+		     const double *native, int reps, const char *unit);
+/* The seed of the bench's random orders: $BENCH_SEED, else the clock. */
+unsigned long long svm_bench_seed(void);
+/* The next value of a splitmix64 generator at @state. */
+unsigned long long svm_rand64(unsigned long long *state);
+/* Fills @v with a random permutation of 0..@n-1 drawn from @state. */
+void svm_shuffle(unsigned long *v, unsigned long n, unsigned long long *state);
+/*
+ * CPU time the whole guest has spent busy (user, nice, system, irq and
+ * softirq of /proc/stat), in seconds, or -1.
+ */
+double svm_cpu_busy(void);
 /* Monotonic clock in seconds. */
 double svm_now(void);
 /* Free memory after an unload must be within this of the baseline. */
