@@ -814,7 +814,7 @@ TRACE_EVENT(svm_oom_kill,
 		__field(unsigned long, pages)
 	),
 	TP_fast_assign(
-		__assign_str(instance);
+		svm_assign_str(instance, instance);
 		__entry->pid = pid;
 		__entry->score = score;
 		__entry->pages = pages;
