@@ -117,6 +117,35 @@ int kmsg_contains(int fd, const char *needle)
 	return found;
 }
 
+uint64_t svm_page_pattern(uint64_t seed, uint64_t p, uint64_t gen)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL ^ p * 0xc2b2ae3d27d4eb4fULL ^
+		     gen * 0x165667b19e3779f9ULL;
+
+	return x ^ (x >> 29);
+}
+
+void svm_fill_page(char *buf, uint64_t p, uint64_t seed, uint64_t gen)
+{
+	uint64_t *q = (uint64_t *)buf, v = svm_page_pattern(seed, p, gen);
+	size_t w;
+
+	for (w = 0; w < 4096 / sizeof(*q); w++)
+		q[w] = v + w;
+}
+
+int svm_check_page(const char *buf, uint64_t p, uint64_t seed, uint64_t gen)
+{
+	const uint64_t *q = (const uint64_t *)buf;
+	uint64_t v = svm_page_pattern(seed, p, gen);
+	size_t w;
+
+	for (w = 0; w < 4096 / sizeof(*q); w++)
+		if (q[w] != v + w)
+			return 1;
+	return 0;
+}
+
 long free_kb(void)
 {
 	static char buf[1 << 16];

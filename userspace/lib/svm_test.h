@@ -7,6 +7,7 @@
 #define _SVM_TEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Path of shadowvm.ko: $SHADOWVM_KO, else /guest/shadowvm.ko. */
 const char *svm_ko_path(void);
@@ -22,6 +23,16 @@ long meminfo_kb(const char *field);
  * Free memory in KiB counting the pages on per-CPU lists too: MemFree
  * leaves them out, and a burst of frees can park tens of MiB there.
  */
+/*
+ * The contents tests give page @p of generation @gen: 512 words counting up
+ * from a value mixed from the three, so that a page of another index, seed
+ * or generation, a stale or a zeroed page never passes for it.
+ */
+uint64_t svm_page_pattern(uint64_t seed, uint64_t p, uint64_t gen);
+/* Fills the page-sized @buf with page @p's contents. */
+void svm_fill_page(char *buf, uint64_t p, uint64_t seed, uint64_t gen);
+/* 0 when the page-sized @buf holds page @p's contents, else 1. */
+int svm_check_page(const char *buf, uint64_t p, uint64_t seed, uint64_t gen);
 long free_kb(void);
 /*
  * free_kb() once it lies within [@lo, @hi], or its last value after ten

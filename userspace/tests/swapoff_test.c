@@ -46,33 +46,6 @@
 #define BAD_FIRST	1
 #define BAD_SLOTS	63
 
-static uint64_t pattern(uint64_t seed, uint64_t page, uint64_t gen)
-{
-	uint64_t x = seed * 0x9e3779b97f4a7c15ULL ^ page * 0xc2b2ae3d27d4eb4fULL ^
-		     gen * 0x165667b19e3779f9ULL;
-
-	return x ^ (x >> 29);
-}
-
-static void fill_buf(char *buf, uint64_t p, uint64_t seed, uint64_t gen)
-{
-	uint64_t *q = (uint64_t *)buf, v = pattern(seed, p, gen), w;
-
-	for (w = 0; w < WORDS; w++)
-		q[w] = v + w;
-}
-
-static int check_buf(const char *buf, uint64_t p, uint64_t seed, uint64_t gen)
-{
-	const uint64_t *q = (const uint64_t *)buf;
-	uint64_t v = pattern(seed, p, gen), w;
-
-	for (w = 0; w < WORDS; w++)
-		if (q[w] != v + w)
-			return 1;
-	return 0;
-}
-
 /*
  * A page caught while a writer moves it from generation @gen to @gen + 1:
  * each word is of one or the other, never anything else.
@@ -81,7 +54,7 @@ static int check_mixed(const char *buf, uint64_t p, uint64_t seed,
 		       uint64_t gen)
 {
 	const uint64_t *q = (const uint64_t *)buf;
-	uint64_t v1 = pattern(seed, p, gen), v2 = pattern(seed, p, gen + 1), w;
+	uint64_t v1 = svm_page_pattern(seed, p, gen), v2 = svm_page_pattern(seed, p, gen + 1), w;
 
 	for (w = 0; w < WORDS; w++)
 		if (q[w] != v1 + w && q[w] != v2 + w)
@@ -94,7 +67,7 @@ static void fill(char *map, uint64_t pages, uint64_t seed, uint64_t gen)
 	uint64_t p;
 
 	for (p = 0; p < pages; p++)
-		fill_buf(map + p * PAGE, p, seed, gen);
+		svm_fill_page(map + p * PAGE, p, seed, gen);
 }
 
 /* Pages of @map that do not hold generation @gen. */
@@ -105,7 +78,7 @@ static long verify(const char *map, uint64_t pages, uint64_t seed,
 	uint64_t p;
 
 	for (p = 0; p < pages; p++)
-		bad += check_buf(map + p * PAGE, p, seed, gen);
+		bad += svm_check_page(map + p * PAGE, p, seed, gen);
 	return bad;
 }
 
@@ -616,7 +589,7 @@ TEST_F_TIMEOUT(dm, read_errors, TIMEOUT)
 	/* The device reads again: so does the next access, intact. */
 	ASSERT_EQ(0, dm_set(self->ctl, self->sectors, 0, 0));
 	EXPECT_EQ(PAGE, pread(a.fd, buf, PAGE, first * PAGE));
-	EXPECT_EQ(0, check_buf(buf, first, 8, 1));
+	EXPECT_EQ(0, svm_check_page(buf, first, 8, 1));
 	EXPECT_EQ(0, verify(a.map, pages, 8, 1));
 	object_close(&a);
 	close(ctl);
