@@ -50,7 +50,7 @@ MODULE_PARM_DESC(swapdev_lowmem,
 static uint svm_page_cluster = 3;
 module_param_named(page_cluster, svm_page_cluster, uint, 0444);
 MODULE_PARM_DESC(page_cluster,
-		 "Swap read-ahead reads 2^page_cluster slots around a fault, 0-"
+		 "Swap read-ahead starts at 2^page_cluster slots around a fault and adapts to their use; 0 turns it off, at most "
 		 __stringify(SVM_PAGE_CLUSTER_MAX) " (default 3)");
 
 static bool kswapd = true;

@@ -232,28 +232,31 @@ static bool svm_swap_drop_failed(struct svm_instance *svm,
 static uint svm_page_cluster_max = SVM_PAGE_CLUSTER_MAX;
 module_param_named(page_cluster_max, svm_page_cluster_max, uint, 0444);
 MODULE_PARM_DESC(page_cluster_max,
-		 "Swap read-ahead grows to at most 2^page_cluster_max slots, never below 2^page_cluster (default "
+		 "Swap read-ahead grows to at most 2^page_cluster_max slots (default "
 		 __stringify(SVM_PAGE_CLUSTER_MAX) ")");
 
 /*
  * A fault waits for a read: size the next window from how much of the
  * read-ahead since the last such fault was used (6.x's swapin_nr_pages()
- * in spirit): sequential readers see it grow to 2^page_cluster_max,
- * random ones keep 2^page_cluster.
+ * in spirit): sequential readers see it grow from 2^page_cluster to
+ * 2^page_cluster_max; random ones see it halve down to the one slot the
+ * fault needs, as the native window shrinks to one page, so that they do
+ * not pay for reads nobody uses. page_cluster=0 turns read-ahead off.
  */
 static unsigned long svm_swap_ra_window(struct svm_swap_info *si)
 {
 	unsigned int hits = atomic_xchg(&si->ra_recent, 0);
 	unsigned int win = READ_ONCE(si->ra_win);
-	unsigned int min = 1U << si->page_cluster;
 	unsigned int max = 1U << clamp_t(unsigned int, svm_page_cluster_max,
 					 si->page_cluster,
 					 SVM_PAGE_CLUSTER_MAX);
 
-	if (min > 1 && hits >= win - win / 4)
+	if (!si->page_cluster)
+		win = 1;
+	else if (hits && hits >= win - win / 4)
 		win = min(win * 2, max);
-	else if (hits < win / 4)
-		win = max(win / 2, min);
+	else if (!hits || hits < win / 4)
+		win = max(win / 2, 1U);
 	WRITE_ONCE(si->ra_win, win);
 	return win;
 }

@@ -99,10 +99,10 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @path: the device's path, for swapinfo
  * @type: index of the area (the type in its entries)
  * @prio: priority shown in swapinfo
- * @page_cluster: log2 of the smallest read-ahead window
+ * @page_cluster: log2 of the first read-ahead window; 0: no read-ahead
  * @ra_win: the read-ahead window now, in slots: it doubles (up to
- *          2^SVM_PAGE_CLUSTER_MAX) while read-ahead pages get used and
- *          shrinks back when they do not
+ *          2^page_cluster_max) while read-ahead pages get used and
+ *          halves, down to one slot, when they do not
  * @ra_recent: read-ahead hits since the last read a fault waited for
  * @lock: protects @flags, @swap_map and every field up to @nr_bad_io
  * @flags: SVM_SWP_USED while a device is attached, SVM_SWP_WRITEOK
