@@ -634,7 +634,9 @@ int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 		}
 	}
 	while (wait(&status) > 0)
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			res->killed++;
+		else if (!WIFEXITED(status) || WEXITSTATUS(status))
 			res->died++;
 	res->calls = *shared_calls;
 	res->signals = *shared_signals;

@@ -15,13 +15,15 @@
  * struct svm_fuzz_result - what one svm_fuzz_run() did
  * @calls: operations made, by every process and their children
  * @signals: SIGBUS/SIGSEGV caught on accesses to mappings
- * @died: fuzzing processes that did not exit 0 (killed by a signal they
- *        did not expect, or by the OOM killer)
+ * @died: fuzzing processes that did not exit 0, other than @killed
+ * @killed: fuzzing processes killed by SIGKILL, which only shadowvm's OOM
+ *          killer sends them (its vmstat oom_kill counts those kills)
  */
 struct svm_fuzz_result {
 	unsigned long calls;
 	unsigned long signals;
 	int died;
+	int killed;
 };
 
 /*

@@ -58,6 +58,8 @@ int main(int argc, char **argv)
 	printf("fuzz_signals %lu\n", res.signals);
 	if (res.died)
 		printf("fuzz_died %d\n", res.died);
+	if (res.killed)
+		printf("fuzz_oom_killed %d\n", res.killed);
 	if (svm_fuzz_selfcheck(check, sizeof(check)) < 0) {
 		printf("selfcheck unreadable\n");
 		return 1;
