@@ -109,13 +109,6 @@ kernel_disarm() {
 		echo 0 > $K/fail_page_alloc/probability &&
 		metric alloc_failures_injected $(($(injected $K/failslab) + $(injected $K/fail_page_alloc)))
 }
-# The subshell's own /proc/self: only the fuzzer and its children fail.
-# No bench writes: their native kmem_cache_create() failing in SLUB's
-# sysfs_slab_add() leaks the kobject's name in the kernel, not here.
-make_it_fail() {
-	(echo 1 > /proc/self/make-it-fail && export SVM_FUZZ_NO_BENCH=1 &&
-		exec "$@")
-}
 
 if [ "$kernel" = debug ] && [ "$fuzz_s" -gt 0 ]; then
 	echo "SVMTEST-BEGIN stress_fuzz"
@@ -132,7 +125,11 @@ if [ "$kernel" = debug ] && [ "$fuzz_s" -gt 0 ]; then
 	if [ -d $K/fail_page_alloc ]; then
 		fuzz_case "shadow fail_page_alloc+fail_slab seed 201" shadow_arm shadow_disarm \
 			--seed 201 --seconds $per --procs 4
-		FUZZ="make_it_fail /guest/tools/svm_fuzz"
+		# Only the fuzzing processes fail (svm_fuzz --make-it-fail).
+		# No bench writes: their native kmem_cache_create() failing in
+		# SLUB's sysfs_slab_add() leaks the kobject's name in the
+		# kernel, not here.
+		FUZZ="env SVM_FUZZ_NO_BENCH=1 /guest/tools/svm_fuzz --make-it-fail"
 		fuzz_case "kernel failslab+fail_page_alloc task-filtered seed 202" kernel_arm kernel_disarm \
 			--seed 202 --seconds $per --procs 4
 		FUZZ=/guest/tools/svm_fuzz
