@@ -308,6 +308,10 @@ struct racer {
 	uint64_t seed;
 	long bad;
 	int stop;
+	/* What the first bad read was, for the log. */
+	long first_page;
+	int first_errno;
+	int first_zero;
 };
 
 /* Rewrites every page with generation 2 through the mapping. */
@@ -329,10 +333,19 @@ static void *reader(void *arg)
 	unsigned long pages = r->o->size / PAGE, p = 0;
 	char buf[PAGE];
 
+	r->first_page = -1;
 	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
-		if (pread(r->o->fd, buf, PAGE, p * PAGE) != PAGE ||
-		    check_mixed(buf, p, r->seed, 1))
-			r->bad++;
+		ssize_t n = pread(r->o->fd, buf, PAGE, p * PAGE);
+
+		if (n != PAGE || check_mixed(buf, p, r->seed, 1)) {
+			if (!r->bad++) {
+				r->first_page = p;
+				r->first_errno = n < 0 ? errno : 0;
+				r->first_zero = n == PAGE &&
+						!memcmp(buf, buf + 1, PAGE - 1) &&
+						!buf[0];
+			}
+		}
 		p = (p + 7) % pages;
 	}
 	return NULL;
@@ -376,7 +389,9 @@ TEST_F_TIMEOUT(swapoff, race, TIMEOUT)
 	pthread_join(tw, NULL);
 	__atomic_store_n(&rd.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(tr, NULL);
-	EXPECT_EQ(0, rd.bad);
+	EXPECT_EQ(0, rd.bad)
+		TH_LOG("first bad read: page %ld, errno %d, all zero %d",
+		       rd.first_page, rd.first_errno, rd.first_zero);
 	EXPECT_EQ(0, swapped(&a));
 	EXPECT_EQ(0, swapped(&c));
 	EXPECT_EQ(0, verify(a.map, pages, 5, 2));
