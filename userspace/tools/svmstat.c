@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #define DEBUGFS_MAGIC	0x64626720
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_COUNTERS	128
 #define MAX_ZONES	16
 #define NR_ORDERS	11
@@ -109,13 +109,6 @@ static struct {
 	const char *record;
 	char dir[1024];
 } opt = { .sort = "mem", .instance = "shadowvm" };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	stop = 1;
-}
 
 static double now(clockid_t clk)
 {
@@ -403,7 +396,7 @@ static void json_report(FILE *f, const struct sample *prev,
 	if (prev) {
 		fprintf(f, ",\"interval\":%.3f,\"rates\":{",
 			s->mono - prev->mono);
-		for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(rates); i++)
 			fprintf(f, "%s\"%s\":%.3f", i ? "," : "", rates[i].json,
 				rate_of(prev, s, &rates[i]));
 		fputc('}', f);
@@ -472,7 +465,7 @@ static void text_header(void)
 
 	printf("%9s %8s %8s %6s %6s %8s", "free", "active", "inactive", "unev",
 	       "dirty", "swpd");
-	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(rates); i++)
 		printf(" %8s", rates[i].column);
 	putchar('\n');
 }
@@ -485,7 +478,7 @@ static void text_report(const struct sample *prev, const struct sample *s)
 	printf("%9llu %8llu %8llu %6llu %6llu %8llu",
 	       vm_get(s, "nr_free_pages"), s->lru[0], s->lru[1], s->lru[2],
 	       vm_get(s, "nr_dirty"), s->swap_inuse);
-	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rates); i++) {
 		if (prev)
 			printf(" %8.0f", rate_of(prev, s, &rates[i]));
 		else
@@ -678,9 +671,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-
 	take(cur);
 	t0 = cur->mono;
 	if (delay > 0) {
@@ -695,10 +685,12 @@ int main(int argc, char **argv)
 				.tv_nsec = (long)((delay - (time_t)delay) * 1e9),
 			};
 
-			while (nanosleep(&ts, &ts) && errno == EINTR && !stop)
+			/*
+			 * No handler: an interrupt ends svmstat, and every
+			 * report is already flushed, records included.
+			 */
+			while (nanosleep(&ts, &ts) && errno == EINTR)
 				;
-			if (stop)
-				break;
 			take(cur);
 		}
 		if (opt.slab)
