@@ -386,7 +386,7 @@ static void json_report(FILE *f, const struct sample *prev,
 	unsigned int i;
 	int z, o;
 
-	fprintf(f, "{\"time\":%.3f,\"t\":%.3f,\"instance\":", s->wall,
+	fprintf(f, "{\"time\":%.6f,\"t\":%.6f,\"instance\":", s->wall,
 		s->mono - t0);
 	print_json_string(f, opt.instance);
 	fprintf(f, ",\"free\":%llu,\"active\":%llu,\"inactive\":%llu,\"unevictable\":%llu,\"dirty\":%llu,\"file\":%llu,\"swap_total\":%llu,\"swap_used\":%llu",
@@ -394,7 +394,7 @@ static void json_report(FILE *f, const struct sample *prev,
 		vm_get(s, "nr_dirty"), vm_get(s, "nr_file_pages"),
 		s->swap_slots, s->swap_inuse);
 	if (prev) {
-		fprintf(f, ",\"interval\":%.3f,\"rates\":{",
+		fprintf(f, ",\"interval\":%.6f,\"rates\":{",
 			s->mono - prev->mono);
 		for (i = 0; i < ARRAY_SIZE(rates); i++)
 			fprintf(f, "%s\"%s\":%.3f", i ? "," : "", rates[i].json,
