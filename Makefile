@@ -11,7 +11,7 @@ KRELEASE := $(shell uname -r)
 KDIR ?= /lib/modules/$(KRELEASE)/build
 
 .PHONY: all modules install kdir-check clean check demo bench deps \
-	test-kernel userspace stress
+	test-kernel userspace stress htmldocs
 
 all: modules
 
@@ -71,3 +71,9 @@ bench:
 
 stress:
 	STRESS_SECONDS=$(or $(STRESS_SECONDS),240) scripts/stress
+
+# Documentation/ as HTML, with Sphinx and the kernel's kerneldoc extension
+# (Documentation/conf.py), so that the API reference comes from the code.
+htmldocs: deps
+	sphinx-build -b html -q Documentation build/htmldocs
+	@echo "shadowvm: HTML documentation in build/htmldocs/index.html"
