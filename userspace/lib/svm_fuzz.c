@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -576,7 +577,8 @@ static void cleanup(void)
 int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 		 struct svm_fuzz_result *res)
 {
-	int i, status, ret = 0;
+	pid_t pids[64], w;
+	int i, j, status, ret = 0, started = 0;
 
 	memset(res, 0, sizeof(*res));
 	/*
@@ -597,7 +599,13 @@ int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 	shared_signals = shared_calls + 1;
 	fflush(NULL);
 	st.deadline = now() + seconds;
-	for (i = 0; i < procs; i++) {
+	/*
+	 * A fuzzing process the shadow OOM killer takes leaves its own
+	 * children behind, holding /dev/shadowvm open: as their subreaper,
+	 * this process can kill them and wait until they are gone.
+	 */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	for (i = 0; i < procs && i < (int)ARRAY_SIZE(pids); i++) {
 		pid_t pid = -1;
 		int try;
 
@@ -614,6 +622,8 @@ int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 		if (pid == 0) {
 			int j;
 
+			/* Its group: its children die with it. */
+			setpgid(0, 0);
 			signal(SIGBUS, on_signal);
 			signal(SIGSEGV, on_signal);
 			signal(SIGPIPE, SIG_IGN);
@@ -632,12 +642,22 @@ int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 					   __ATOMIC_RELAXED);
 			_exit(0);
 		}
+		pids[started++] = pid;
 	}
-	while (wait(&status) > 0)
-		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+	/* Every descendant, fuzzing processes and orphans alike. */
+	while ((w = wait(&status)) > 0) {
+		for (j = 0; j < started && pids[j] != w; j++)
+			;
+		if (j == started)
+			continue;	/* an orphan of a killed process */
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
 			res->killed++;
-		else if (!WIFEXITED(status) || WEXITSTATUS(status))
+			kill(-w, SIGKILL);
+		} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 			res->died++;
+		}
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	res->calls = *shared_calls;
 	res->signals = *shared_signals;
 	munmap(shared_calls, PG);
