@@ -108,35 +108,19 @@ TEST_F(hm, kmaps_counted)
 }
 
 /*
- * vmallocinfo keeps /proc/vmallocinfo's layout; addresses are hashed, so
- * start and end are not comparable.
+ * Each bench repetition of vmalloc_16k ends with a forced purge of the
+ * lazily freed areas, inside its timing, as the native side ends with
+ * vm_unmap_aliases(): after the run, vmallocinfo lists no area at all,
+ * neither a live one (a leak) nor an unpurged one. (The file's layout is
+ * checked by KUnit's svm_vmallocinfo_test.)
  */
-TEST_F(hm, vmallocinfo_layout)
+TEST_F(hm, vmallocinfo_purged_after_bench)
 {
-	char *line, *save = NULL;
-	int lines = 0;
-
-	ASSERT_EQ(0, read_file(DIR "vmallocinfo", self->text,
-			       sizeof(self->text)));
 	ASSERT_EQ(0, svm_bench_cmd("vmalloc_16k 100 1", self->res,
 				   sizeof(self->res)));
-	ASSERT_GE(read_file(DIR "vmallocinfo", self->text, sizeof(self->text)),
-		  0);
-	for (line = strtok_r(self->text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long start, end;
-		long size;
-		int pos = 0, n;
-
-		n = sscanf(line, "0x%llx-0x%llx %ld %n", &start, &end, &size,
-			   &pos);
-		ASSERT_EQ(3, n) TH_LOG("%s", line);
-		EXPECT_EQ(20480, size);
-		EXPECT_STREQ("unpurged vm_area", line + pos);
-		lines++;
-	}
-	/* 200 areas freed lazily, far from the purge threshold. */
-	EXPECT_EQ(200, lines);
+	ASSERT_EQ(0, read_file(DIR "vmallocinfo", self->text,
+			       sizeof(self->text)));
+	EXPECT_STREQ("", self->text);
 }
 
 /* The windows and every page come back on unload. */
