@@ -71,7 +71,8 @@ int svm_bench_print(const char *name, unsigned long iters, unsigned int reps);
 /*
  * Records trace-cmd @events (e.g. "-e shadowvm") while `sh -c @shell` runs,
  * then writes the text report; returns 0, the failing command's status
- * (its output is in SVM_TRACE_LOG) or -ENAMETOOLONG.
+ * (its output is in SVM_TRACE_LOG) or -ENAMETOOLONG. A recording with no
+ * shadowvm event in it is made again, up to three times in all.
  */
 int svm_trace_run(const char *events, const char *shell);
 /* Lines of the last report holding @event and, unless NULL, @also. */
