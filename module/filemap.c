@@ -1174,6 +1174,47 @@ bool svm_mapping_locked(struct svm_address_space *as, u32 index)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_mapping_locked);
 
+/*
+ * Empty slot @index of @as, where the walk found @entry. Reclaim (and
+ * its reap work) may turn a page into its swap entry meanwhile, and a
+ * swapoff an entry into a page, without the object's lock: whatever the
+ * slot holds now is removed in its turn, until it is empty. Skipping it
+ * would leave a page, or a swap slot, to an address space about to be
+ * destroyed. Returns 1 when this call removed something.
+ */
+static unsigned long svm_truncate_index(struct svm_address_space *as,
+					unsigned long index, void *entry)
+{
+	struct svm_instance *svm = as->svm;
+	struct svm_page *page;
+	bool removed;
+
+	for (; entry; entry = xa_load(&as->i_pages, index)) {
+		if (xa_is_value(entry)) {
+			struct svm_swp_entry swp = { xa_to_value(entry) };
+
+			if (xa_cmpxchg(&as->i_pages, index, entry, NULL, 0) !=
+			    entry)
+				continue;
+			atomic_long_dec(&as->nrswapped);
+			svm_free_swap_and_cache(svm, swp);
+			return 1;
+		}
+		page = entry;
+		if (!svm_get_page_at(as, index, page))
+			continue;
+		svm_lock_page(page);
+		removed = svm_delete_from_page_cache(as, page);
+		svm_unlock_page(page);
+		if (removed)
+			svm_put_page(svm, page);
+		svm_put_page(svm, page);
+		if (removed)
+			return 1;
+	}
+	return 0;
+}
+
 /**
  * svm_truncate_pages() - remove the pages from @start on
  * @as: the address space
@@ -1188,36 +1229,13 @@ EXPORT_SYMBOL_IF_KUNIT(svm_mapping_locked);
  */
 unsigned long svm_truncate_pages(struct svm_address_space *as, u64 start)
 {
-	struct svm_instance *svm = as->svm;
 	struct svm_page *page;
 	unsigned long index, n = 0;
 
 	if (start >= SVM_MAX_FILE_PAGES)
 		return 0;
 	xa_for_each_start(&as->i_pages, index, page, start) {
-		bool removed;
-
-		if (xa_is_value(page)) {
-			if (xa_cmpxchg(&as->i_pages, index, page, NULL, 0) ==
-			    page) {
-				struct svm_swp_entry entry = { xa_to_value(page) };
-
-				atomic_long_dec(&as->nrswapped);
-				svm_free_swap_and_cache(svm, entry);
-				n++;
-			}
-			continue;
-		}
-		if (!svm_get_page_at(as, index, page))
-			continue;
-		svm_lock_page(page);
-		removed = svm_delete_from_page_cache(as, page);
-		svm_unlock_page(page);
-		if (removed) {
-			svm_put_page(svm, page);
-			n++;
-		}
-		svm_put_page(svm, page);
+		n += svm_truncate_index(as, index, page);
 		cond_resched();
 	}
 	return n;
