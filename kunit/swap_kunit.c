@@ -234,6 +234,43 @@ static void svm_swap_cache_frozen_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_double), 0);
 }
 
+/*
+ * A page read ahead for a slot whose object then drops the entry, while
+ * somebody else (reclaim's isolation, a fault that lost the race) still
+ * holds a reference: the slot must not stay in use for good once that
+ * reference goes, with no reclaim to come by and find the page.
+ */
+static void svm_swap_cache_orphan_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64, true);
+	struct svm_swp_entry e = svm_get_swap_page(svm);
+	struct svm_page *page = svm_alloc_page(svm, SVM_GFP_KERNEL), *held;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_NE(test, e.val, 0);
+	svm_lock_page(page);
+	KUNIT_ASSERT_EQ(test, svm_add_to_swap_cache(svm, page, e), 0);
+	svm_lru_cache_add(svm, page);
+	svm_unlock_page(page);
+	/* The reader's reference goes; the cache's stays. */
+	svm_put_page(svm, page);
+	held = svm_lookup_swap_cache(svm, e);
+	KUNIT_ASSERT_PTR_EQ(test, held, page);
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e), 2);
+
+	/* The object's use goes: the cache's was the last. */
+	svm_free_swap_and_cache(svm, e);
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e), 0);
+	KUNIT_EXPECT_NULL(test, svm_lookup_swap_cache(svm, e));
+	KUNIT_EXPECT_FALSE(test, svm_page_swapcache(page));
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_cache), 0);
+	/* The holder's reference is the last one. */
+	KUNIT_EXPECT_EQ(test, svm_page_count(page), 1);
+	svm_put_page(svm, held);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_double), 0);
+}
+
 /* 2.6's mark_page_accessed(): two uses move a page to the active list. */
 static void svm_lru_accessed_test(struct kunit *test)
 {
@@ -661,6 +698,7 @@ static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_swap_full_test),
 	KUNIT_CASE(svm_swap_cache_test),
 	KUNIT_CASE(svm_swap_cache_frozen_test),
+	KUNIT_CASE(svm_swap_cache_orphan_test),
 	KUNIT_CASE(svm_lru_accessed_test),
 	KUNIT_CASE(svm_reclaim_clean_test),
 	KUNIT_CASE(svm_reclaim_swap_test),

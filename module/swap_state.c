@@ -333,6 +333,30 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapin_readahead);
 
+/*
+ * A locked page whose slot only the swap cache still uses: no object
+ * holds the entry, so nobody can claim the page any more. It leaves the
+ * cache and its list and frees the slot, whatever references others
+ * hold: each of them looks at the page again under its lock (a fault
+ * checks SVM_PG_swapcache and page->private, reclaim that the page is in
+ * a cache at all) and lets it go. Requiring those references to be gone
+ * would leave the slot in use for good when one of them is dropped just
+ * after the check, with no reclaim to come by later. True when the page
+ * left.
+ */
+static bool svm_free_dead_swap_cache(struct svm_instance *svm,
+				     struct svm_page *page,
+				     struct svm_swp_entry entry)
+{
+	if (page->mapping || svm_page_writeback(page) ||
+	    !svm_page_swapcache(page) || page->private != entry.val ||
+	    svm_swap_count(svm, entry) != 1 ||
+	    !svm_delete_from_swap_cache(svm, page, 0))
+		return false;
+	svm_lru_del(svm, page);
+	return true;
+}
+
 /**
  * svm_free_swap_and_cache() - drop an object's use of a slot, and the
  * swap-cache page nobody else wants (2.6's free_swap_and_cache())
@@ -357,13 +381,11 @@ void svm_free_swap_and_cache(struct svm_instance *svm,
 		return;
 	/* Waits for a read-ahead still in flight. */
 	svm_lock_page(page);
-	/* Ours and the cache's: nobody is reading it in for use. */
-	if (!page->mapping && !svm_page_writeback(page) &&
-	    svm_delete_from_swap_cache(svm, page, 2))
-		svm_lru_del(svm, page);
+	svm_free_dead_swap_cache(svm, page, entry);
 	svm_unlock_page(page);
 	svm_put_page(svm, page);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_free_swap_and_cache);
 
 /**
  * svm_swap_cache_drain() - free every page left in the swap cache
@@ -579,11 +601,7 @@ void svm_unuse_swap_cache(struct svm_instance *svm)
 		if (!page)
 			continue;
 		svm_lock_page(page);
-		if (!page->mapping && !svm_page_writeback(page) &&
-		    page->private == entry.val &&
-		    svm_swap_count(svm, entry) == 1 &&
-		    svm_delete_from_swap_cache(svm, page, 2))
-			svm_lru_del(svm, page);
+		svm_free_dead_swap_cache(svm, page, entry);
 		svm_unlock_page(page);
 		svm_put_page(svm, page);
 		cond_resched();
