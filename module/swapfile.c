@@ -30,6 +30,7 @@
 
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
+#include <shadowvm/filemap.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/page.h>
 #include <shadowvm/swap.h>
@@ -624,6 +625,38 @@ static int svm_try_to_unuse(struct svm_instance *svm, bool unload)
 }
 
 /*
+ * Why swapoff could not finish: the first slots still in use, with their
+ * count and the swap-cache page that holds one, if any.
+ */
+static void svm_swap_report_inuse(struct svm_instance *svm)
+{
+	struct svm_swap_info *si = svm->swap;
+	unsigned long offset;
+	int shown = 0;
+
+	for (offset = 1; offset < si->max && shown < 8; offset++) {
+		struct svm_swp_entry entry = svm_swp_entry(si->type, offset);
+		int count = svm_swap_count(svm, entry);
+		struct svm_page *page;
+
+		if (count <= 0 || count == SVM_SWAP_MAP_BAD)
+			continue;
+		shown++;
+		page = svm_lookup_swap_cache(svm, entry);
+		if (!page) {
+			pr_info("%s: slot %lu: count %d, not cached\n",
+				svm->name, offset, count);
+			continue;
+		}
+		pr_info("%s: slot %lu: count %d, pfn %lu refs %d flags %#x mapping %s index %u\n",
+			svm->name, offset, count, svm_page_to_pfn(svm, page),
+			svm_page_count(page) - 1, atomic_read(&page->flags),
+			page->mapping ? "object" : "none", page->index);
+		svm_put_page(svm, page);
+	}
+}
+
+/*
  * The book's sys_swapoff(), at run time and at unload: stop handing out
  * slots, bring every page back (svm_try_to_unuse()), then wait for the
  * last bio (svm_swap_io_quiesce()) and detach the device. When the pages
@@ -647,6 +680,7 @@ static int svm_swap_deactivate(struct svm_instance *svm, bool unload)
 		spin_unlock(&si->lock);
 		pr_info("%s: swapoff %s failed: %d, %lu slots still in use\n",
 			svm->name, si->path, err, svm_swap_inuse(si));
+		svm_swap_report_inuse(svm);
 		return err;
 	}
 	/*
@@ -663,9 +697,11 @@ static int svm_swap_deactivate(struct svm_instance *svm, bool unload)
 	wait_var_event(&si->nr_written, !atomic_read(&si->nr_written));
 	if (unload)
 		svm_swap_cache_drain(svm);
-	if (si->inuse_pages)
+	if (si->inuse_pages) {
 		pr_err("%s: %lu swap slots still in use at swapoff\n",
 		       svm->name, si->inuse_pages);
+		svm_swap_report_inuse(svm);
+	}
 	pr_info("%s: removing swap on %s\n", svm->name, si->path);
 	svm_swap_detach(si);
 	return 0;
