@@ -328,6 +328,25 @@ struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 	return page;
 }
 
+/**
+ * svm_swap_reap_flush() - wait for the reap work the write completions
+ * queued
+ * @svm: the instance
+ *
+ * The work may have taken completed writes off the list before the
+ * caller looked: once it has run, their pages are freed or back on their
+ * lists, and counted.
+ *
+ * Context: process context; sleeps.
+ */
+void svm_swap_reap_flush(struct svm_instance *svm)
+{
+	struct svm_swap_info *si = svm->swap;
+
+	if (si)
+		flush_work(&si->reap_work);
+}
+
 static void svm_swap_read_done(struct svm_swap_bio *sb, int err)
 {
 	struct svm_swap_info *si = sb->si;

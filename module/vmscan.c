@@ -727,6 +727,8 @@ unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 		while (svm->swap && atomic_read(&svm->swap->writes_inflight))
 			svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
 					  svm_reap_written(svm, true));
+		/* Or the reap work frees them, and counts them when done. */
+		svm_swap_reap_flush(svm);
 		svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
 				  svm_reap_written(svm, false));
 		done = svm_reclaimed_total(svm) - start;

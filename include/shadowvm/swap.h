@@ -287,6 +287,7 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
 					 bool wait);
 struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 				     struct llist_node *node, int *error);
+void svm_swap_reap_flush(struct svm_instance *svm);
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
 void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page);
 #if IS_ENABLED(CONFIG_KUNIT)
