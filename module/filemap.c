@@ -1335,6 +1335,7 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 		   svm_vm_event(svm, SVM_PGALLOC_AHEAD));
 	seq_printf(m, "pgfault_nomem %lu\n",
 		   svm_vm_event(svm, SVM_PGFAULT_NOMEM));
+	seq_printf(m, "pgfault_eio %lu\n", svm_vm_event(svm, SVM_PGFAULT_EIO));
 	seq_printf(m, "pgcache_add %lu\n", svm_vm_event(svm, SVM_PGCACHE_ADD));
 	seq_printf(m, "pgcache_delete %lu\n",
 		   svm_vm_event(svm, SVM_PGCACHE_DELETE));

@@ -626,6 +626,8 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 		if (IS_ERR(page)) {
 			/* Reclaim failed too: our OOM killer, never the kernel's. */
 			oom = PTR_ERR(page) == -ENOMEM;
+			if (PTR_ERR(page) == -EIO)
+				svm_count_vm_event(svm, SVM_PGFAULT_EIO);
 			ret = VM_FAULT_SIGBUS;
 			goto put;
 		}

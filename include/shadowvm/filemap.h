@@ -88,6 +88,8 @@ struct svm_vma {
  * @SVM_PGFAULT: calls into the fault handlers (.fault and .page_mkwrite)
  * @SVM_PGMAJFAULT: faults that had to allocate their page
  * @SVM_PGFAULT_NOMEM: faults answered with SIGBUS for lack of shadow memory
+ * @SVM_PGFAULT_EIO: faults answered with SIGBUS because their page's swap
+ *                   slot could not be read
  * @SVM_PGFAULT_AROUND: pages a fault mapped besides its own (fault-around)
  * @SVM_PGALLOC_AHEAD: pages a fault allocated besides its own (ahead)
  * @SVM_PGCACHE_ADD: pages inserted into a page cache
@@ -112,6 +114,7 @@ enum svm_vm_event {
 	SVM_PGFAULT,
 	SVM_PGMAJFAULT,
 	SVM_PGFAULT_NOMEM,
+	SVM_PGFAULT_EIO,
 	SVM_PGFAULT_AROUND,
 	SVM_PGALLOC_AHEAD,
 	SVM_PGCACHE_ADD,
