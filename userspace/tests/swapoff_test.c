@@ -397,17 +397,7 @@ TEST_F_TIMEOUT(swapoff, race, TIMEOUT)
 	ASSERT_EQ(0, pthread_create(&tr, NULL, reader, &rd));
 	ASSERT_EQ(0, pthread_create(&tt, NULL, truncater, &c));
 	ret = swap_ioctl(a.fd, SHADOWVM_IOC_SWAPOFF, SWAPDEV, 0);
-	/*
-	 * Known defect, not fixed: under this race swapoff can find a slot
-	 * that makes no progress for 10 s and fail with EBUSY, the area
-	 * left attached as documented. What must hold even then is checked
-	 * below: every page back with the writer's data, nothing lost, the
-	 * unload detaching the area. The EBUSY is logged, not hidden.
-	 */
-	if (ret == -EBUSY)
-		TH_LOG("KNOWN DEFECT: swapoff EBUSY under the race (a slot without progress for 10 s)");
-	else
-		EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, ret);
 	pthread_join(tt, &tret);
 	EXPECT_EQ(0, (long)tret);
 	pthread_join(tw, NULL);
@@ -622,6 +612,9 @@ TEST_F_TIMEOUT(dm, read_errors, TIMEOUT)
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(EIO, errno);
 	EXPECT_GE(svm_vmstat("swap_read_errors"), sigbus);
+	/* Every SIGBUS of a fault, and only those, counted as such. */
+	EXPECT_EQ(sigbus + 1, svm_vmstat("pgfault_eio"));
+	EXPECT_EQ(0, svm_vmstat("pgfault_nomem"));
 	/* swapoff cannot read them either: EIO, the area stays. */
 	EXPECT_EQ(-EIO, swap_ioctl(ctl, SHADOWVM_IOC_SWAPOFF, self->path, 0));
 	EXPECT_EQ(1, svm_swapinfo("writeok"));
