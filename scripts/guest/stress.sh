@@ -80,6 +80,7 @@ fuzz_case() {	# fuzz_case NAME PRE_HOOK POST_HOOK FUZZ_ARGS...
 	metric pgcache_leak "$leak"
 	metric bad_frees "$bad"
 	metric io_errors_injected "$(io_errors)"
+	metric sigbus_on_read_error "$(svm_vmstat pgfault_eio)"
 	metric oom_kills "$(svm_vmstat oom_kill)"
 	[ "$leak" = 0 ] && [ "$bad" = 0 ] || ok="not ok"
 	rmmod shadowvm || ok="not ok"
@@ -109,6 +110,15 @@ kernel_disarm() {
 		echo 0 > $K/fail_page_alloc/probability &&
 		metric alloc_failures_injected $(($(injected $K/failslab) + $(injected $K/fail_page_alloc)))
 }
+# The kernel's fail_make_request on the swap device only, armed once the
+# load has written its header: swap writes and reads fail at random.
+io_arm() {
+	echo 1 > /sys/block/vda/make-it-fail && echo N > $K/fail_make_request/task-filter &&
+		arm $K/fail_make_request 2
+}
+io_disarm() {
+	echo 0 > $K/fail_make_request/probability && echo 0 > /sys/block/vda/make-it-fail
+}
 
 if [ "$kernel" = debug ] && [ "$fuzz_s" -gt 0 ]; then
 	echo "SVMTEST-BEGIN stress_fuzz"
@@ -120,7 +130,7 @@ if [ "$kernel" = debug ] && [ "$fuzz_s" -gt 0 ]; then
 	echo "SVMTEST-END stress_fuzz rc=0"
 
 	echo "SVMTEST-BEGIN stress_inject"
-	per=$((inject_s / 2))
+	per=$((inject_s / 3))
 	[ $per -ge 1 ] || per=1
 	if [ -d $K/fail_page_alloc ]; then
 		fuzz_case "shadow fail_page_alloc+fail_slab seed 201" shadow_arm shadow_disarm \
@@ -133,6 +143,8 @@ if [ "$kernel" = debug ] && [ "$fuzz_s" -gt 0 ]; then
 		fuzz_case "kernel failslab+fail_page_alloc task-filtered seed 202" kernel_arm kernel_disarm \
 			--seed 202 --seconds $per --procs 4
 		FUZZ=/guest/tools/svm_fuzz
+		fuzz_case "kernel fail_make_request on the swap device seed 203" io_arm io_disarm \
+			--seed 203 --seconds $per --procs 4
 	else
 		n=$((n + 1))
 		echo "not ok $n the debug kernel has no fault injection"
