@@ -95,14 +95,14 @@ static void populate(struct kunit *test, struct svm_address_space *as,
 /* Entries keep their type and offset; 0 is never a valid slot. */
 static void svm_swp_entry_test(struct kunit *test)
 {
-	struct svm_swp_entry e = svm_swp_entry(0, 12345);
+	struct svm_swp_entry e = svm_mk_swp_entry(0, 12345);
 
 	KUNIT_EXPECT_EQ(test, svm_swp_type(e), 0);
 	KUNIT_EXPECT_EQ(test, svm_swp_offset(e), 12345);
-	e = svm_swp_entry(SVM_MAX_SWAPFILES - 1, SVM_SWP_MAX_PAGES - 1);
+	e = svm_mk_swp_entry(SVM_MAX_SWAPFILES - 1, SVM_SWP_MAX_PAGES - 1);
 	KUNIT_EXPECT_EQ(test, svm_swp_type(e), SVM_MAX_SWAPFILES - 1);
 	KUNIT_EXPECT_EQ(test, svm_swp_offset(e), SVM_SWP_MAX_PAGES - 1);
-	KUNIT_EXPECT_NE(test, svm_swp_entry(0, 1).val, 0);
+	KUNIT_EXPECT_NE(test, svm_mk_swp_entry(0, 1).val, 0);
 }
 
 /* Slots come in a run from a cluster; freed ones are found again. */
@@ -135,7 +135,7 @@ static void svm_swap_slots_test(struct kunit *test)
 	/* Not in use any more: a duplicate is refused. */
 	KUNIT_EXPECT_EQ(test, svm_swap_duplicate(svm, e[0]), -EINVAL);
 	/* The header slot and slots past the end are no entries. */
-	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, svm_swp_entry(0, 0)),
+	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, svm_mk_swp_entry(0, 0)),
 			-EINVAL);
 	again = svm_get_swap_page(svm);
 	KUNIT_EXPECT_NE(test, again.val, 0);
@@ -165,7 +165,7 @@ static void svm_swap_full_test(struct kunit *test)
 	e = svm_get_swap_page(svm);
 	KUNIT_EXPECT_EQ(test, e.val, mid.val);
 	for (i = 1; i <= n; i++)
-		svm_swap_free(svm, svm_swp_entry(0, i));
+		svm_swap_free(svm, svm_mk_swp_entry(0, i));
 	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), n);
 }
 

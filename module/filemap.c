@@ -15,52 +15,52 @@
  * DOC: Lock ordering
  *
  * The one place shadowvm's lock order is written down; an indented lock
- * nests inside the one above it. The kernel's own locks are marked (k).
+ * nests inside the one above it. The kernel's own locks are marked (k)::
  *
- * mm->mmap_lock (k), or the per-VMA lock of a fault
- *   svm_file->lock                    (->get_unmapped_area, ->mmap)
- *   svm_object->lock                  (faults read; mmap sizing writes)
- *     page lock (SVM_PG_locked)
+ *   mm->mmap_lock (k), or the per-VMA lock of a fault
+ *     svm_file->lock                    (->get_unmapped_area, ->mmap)
+ *     svm_object->lock                  (faults read; mmap sizing writes)
+ *       page lock (SVM_PG_locked)
  *
- * inode->i_rwsem (k) of an object     (write(), SHADOWVM_IOC_SET_SIZE)
- *   svm_object->lock                  (exclusive: resize, DROP_CLEAN)
- *     mapping->i_mmap_rwsem (k)       (unmap_mapping_range())
- *       page table locks (k)
- *     page lock
- *       mapping->i_mmap_rwsem (k)     (reclaim unmaps a locked page)
+ *   inode->i_rwsem (k) of an object     (write(), SHADOWVM_IOC_SET_SIZE)
+ *     svm_object->lock                  (exclusive: resize, DROP_CLEAN)
+ *       mapping->i_mmap_rwsem (k)       (unmap_mapping_range())
  *         page table locks (k)
- *       svm_address_space.i_pages xa_lock
- *       swap cache xa_lock            (svm_swap_info.cache)
- *       svm_swap_info.lock            (swap_map, slot allocation)
- *       svm_lruvec.lru_lock
- *         svm_address_space.i_mmap_lock   (locked VMAs)
+ *       page lock
+ *         mapping->i_mmap_rwsem (k)     (reclaim unmaps a locked page)
+ *           page table locks (k)
+ *         svm_address_space.i_pages xa_lock
+ *         swap cache xa_lock            (svm_swap_info.cache)
+ *         svm_swap_info.lock            (swap_map, slot allocation)
+ *         svm_lruvec.lru_lock
+ *           svm_address_space.i_mmap_lock   (locked VMAs)
  *
- * mm->mmap_lock (k), a VMA lock, or an object's inode->i_rwsem (k)
- *   svm_oom.lock                      (svm_out_of_memory(): no other
- *                                      lock of ours held)
- *     svm_oom.files_lock              (also open() and release())
- *       svm_file->lock
- *       svm_address_space.i_mmap_lock (the VMAs mapping an object)
- *       task->alloc_lock (k)          (task_lock(): an opener's mm)
+ *   mm->mmap_lock (k), a VMA lock, or an object's inode->i_rwsem (k)
+ *     svm_oom.lock                      (svm_out_of_memory(): no other
+ *                                        lock of ours held)
+ *       svm_oom.files_lock              (also open() and release())
+ *         svm_file->lock
+ *         svm_address_space.i_mmap_lock (the VMAs mapping an object)
+ *         task->alloc_lock (k)          (task_lock(): an opener's mm)
  *
- * svm_swapon_mutex                    (swapon, swapoff)
- *   svm_swaplist_mutex                (swapoff's walk of every page
- *                                      cache; an address space's
- *                                      creation and destruction)
- *     page lock                       (swapoff reads pages back, and
- *                                      allocates, holding both mutexes:
- *                                      reclaim takes neither)
- *   svm_swap_info.lock
+ *   svm_swapon_mutex                    (swapon, swapoff)
+ *     svm_swaplist_mutex                (swapoff's walk of every page
+ *                                        cache; an address space's
+ *                                        creation and destruction)
+ *       page lock                       (swapoff reads pages back, and
+ *                                        allocates, holding both mutexes:
+ *                                        reclaim takes neither)
+ *     svm_swap_info.lock
  *
- * svm_highmem.bounce_mutex            (bounce pool creation and fill)
- *   svm_slab_state.chain_mutex        (cache chain; reaping)
- *     cpu_hotplug_lock (k), read      (draining the per-CPU array caches;
- *                                      other CPUs' by work items, which
- *                                      reclaim does not wait for)
- *       svm_kmem_cache.lock           (one cache at a time; innermost
- *                                      of the slab: no allocation under it)
- *     svm_per_cpu_pages.lock          (slabs are freed with no cache lock)
- *       svm_zone.lock
+ *   svm_highmem.bounce_mutex            (bounce pool creation and fill)
+ *     svm_slab_state.chain_mutex        (cache chain; reaping)
+ *       cpu_hotplug_lock (k), read      (draining the per-CPU array caches;
+ *                                        other CPUs' by work items, which
+ *                                        reclaim does not wait for)
+ *         svm_kmem_cache.lock           (one cache at a time; innermost
+ *                                        of the slab: no allocation under it)
+ *       svm_per_cpu_pages.lock          (slabs are freed with no cache lock)
+ *         svm_zone.lock
  *
  * Leaves, under which nothing else of ours is taken: svm_highmem.lock
  * (pkmap), svm_vmalloc.lock (vmlist), svm_mempool.lock,

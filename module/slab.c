@@ -245,7 +245,7 @@ static svm_gfp_t svm_slab_gfp(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
  *
  * The book's kmem_cache_estimate(). With wastage = PAGE_SIZE << @gfporder
  * and, for an on-slab descriptor, base = sizeof(struct svm_slab) and
- * extra = sizeof(u32) per object (both 0 off-slab):
+ * extra = sizeof(u32) per object (both 0 off-slab)::
  *
  *   num = the largest i with  i * size + ALIGN(base + i * extra, align)
  *                             <= wastage

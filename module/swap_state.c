@@ -309,7 +309,7 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 					 SVM_GFP_NOWARN, &new);
 	*major = new;
 	for (off = start; page && off < start + win && off < si->max; off++) {
-		struct svm_swp_entry e = svm_swp_entry(si->type, off);
+		struct svm_swp_entry e = svm_mk_swp_entry(si->type, off);
 		int count = svm_swap_count(svm, e);
 
 		if (off == offset || count <= 0 || count == SVM_SWAP_MAP_BAD)
@@ -595,7 +595,7 @@ void svm_unuse_swap_cache(struct svm_instance *svm)
 	unsigned long offset;
 
 	xa_for_each(&si->cache, offset, page) {
-		struct svm_swp_entry entry = svm_swp_entry(si->type, offset);
+		struct svm_swp_entry entry = svm_mk_swp_entry(si->type, offset);
 
 		page = svm_lookup_swap_cache(svm, entry);
 		if (!page)

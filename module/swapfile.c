@@ -188,7 +188,7 @@ struct svm_swp_entry svm_get_swap_page(struct svm_instance *svm)
 		atomic_long_inc(&si->alloc_fail);
 		return (struct svm_swp_entry){ 0 };
 	}
-	return svm_swp_entry(si->type, offset);
+	return svm_mk_swp_entry(si->type, offset);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_get_swap_page);
 
@@ -635,7 +635,7 @@ static void svm_swap_report_inuse(struct svm_instance *svm)
 	int shown = 0;
 
 	for (offset = 1; offset < si->max && shown < 8; offset++) {
-		struct svm_swp_entry entry = svm_swp_entry(si->type, offset);
+		struct svm_swp_entry entry = svm_mk_swp_entry(si->type, offset);
 		int count = svm_swap_count(svm, entry);
 		struct svm_page *page;
 
@@ -917,7 +917,7 @@ static void svm_swap_cache_check(struct svm_instance *svm,
 		}
 		__set_bit(offset, cached);
 		if (!svm_page_swapcache(page) ||
-		    page->private != svm_swp_entry(si->type, offset).val)
+		    page->private != svm_mk_swp_entry(si->type, offset).val)
 			svm_selfcheck_report(sc, "swap cache: offset %lu: pfn %lu flags %#x private %#x\n",
 					     offset, svm_page_to_pfn(svm, page),
 					     atomic_read(&page->flags),

@@ -52,14 +52,14 @@ struct svm_swp_entry {
 #define SVM_SWP_MAX_PAGES	BIT(SVM_SWP_OFFSET_BITS)
 
 /**
- * svm_swp_entry() - make a swap entry
+ * svm_mk_swp_entry() - make a swap entry
  * @type: area index, below SVM_MAX_SWAPFILES
  * @offset: slot, below SVM_SWP_MAX_PAGES
  *
  * Return: the entry.
  */
-static inline struct svm_swp_entry svm_swp_entry(unsigned int type,
-					    unsigned long offset)
+static inline struct svm_swp_entry svm_mk_swp_entry(unsigned int type,
+						    unsigned long offset)
 {
 	return (struct svm_swp_entry){ (type << SVM_SWP_OFFSET_BITS) | offset };
 }
