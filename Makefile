@@ -75,5 +75,5 @@ stress:
 # Documentation/ as HTML, with Sphinx and the kernel's kerneldoc extension
 # (Documentation/conf.py), so that the API reference comes from the code.
 htmldocs: deps
-	sphinx-build -b html -q Documentation build/htmldocs
+	sphinx-build -b html -q -W --keep-going Documentation build/htmldocs
 	@echo "shadowvm: HTML documentation in build/htmldocs/index.html"
