@@ -155,12 +155,14 @@ EXPORT_SYMBOL_IF_KUNIT(svm_lookup_swap_cache);
 
 /*
  * 2.6's read_swap_cache_async(): the page of @entry from the swap cache,
- * or a new one added to it with its read started. NULL when no page could
- * be had or the slot is no longer in use.
+ * or a new one added to it with its read started, marked
+ * SVM_PG_readahead when @readahead. NULL when no page could be had or the
+ * slot is no longer in use.
  */
 static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 						  struct svm_swp_entry entry,
-						  svm_gfp_t gfp, bool *new)
+						  svm_gfp_t gfp, bool readahead,
+						  bool *new)
 {
 	struct svm_page *page;
 	int err;
@@ -183,14 +185,26 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 			return NULL;
 	}
 	*new = true;
+	/*
+	 * On its list before the read starts, as long as the page is ours
+	 * alone: a completion may unlock it before svm_swap_readpage()
+	 * returns (an error at submission, a device that completes inline),
+	 * and whoever takes the lock then may drop a page that failed, list
+	 * and all. Added after that, it would go on a list out of every
+	 * cache.
+	 */
+	if (readahead)
+		svm_set_page_readahead(page);
+	svm_lru_cache_add(svm, page);
 	if (svm_swap_readpage(svm, page)) {
 		/* Not read: out of the cache, so that a later fault retries. */
 		svm_delete_from_swap_cache(svm, page, 0);
+		svm_lru_del(svm, page);
+		svm_test_clear_page_readahead(page);
 		svm_unlock_page(page);
 		svm_put_page(svm, page);
 		return NULL;
 	}
-	svm_lru_cache_add(svm, page);
 	return page;
 }
 
@@ -306,7 +320,7 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 	start = offset & ~(win - 1);
 	blk_start_plug(&plug);
 	page = svm_read_swap_cache_async(svm, entry, SVM_GFP_HIGHUSER_MOVABLE |
-					 SVM_GFP_NOWARN, &new);
+					 SVM_GFP_NOWARN, false, &new);
 	*major = new;
 	for (off = start; page && off < start + win && off < si->max; off++) {
 		struct svm_swp_entry e = svm_mk_swp_entry(si->type, off);
@@ -318,11 +332,10 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 		ra = svm_read_swap_cache_async(svm, e,
 					       (SVM_GFP_HIGHUSER_MOVABLE &
 						~SVM_GFP_WAIT) | SVM_GFP_NOWARN,
-					       &new);
+					       true, &new);
 		if (!ra)
 			break;
 		if (new) {
-			svm_set_page_readahead(ra);
 			atomic_long_inc(&si->ra_pages);
 			trace_svm_swap_readahead(svm->name, e.val, entry.val);
 		}
