@@ -944,7 +944,8 @@ static void svm_swap_cache_check(struct svm_instance *svm,
  * @sc: where to report violations
  *
  * Under the area's lock: inuse_pages equals the slots in use in the swap
- * map, the bad slots are the header and the nr_badpages listed ones, and
+ * map, the bad slots are the header, the nr_badpages listed ones and the
+ * nr_bad_io ones writes failed on, and
  * the usable ones add up to the area. Then each page of the swap cache is
  * marked SVM_PG_swapcache with its own entry, nr_cache matches, and its
  * slot is in use. The swap cache's lock and the area's are never held
@@ -977,10 +978,12 @@ void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 	if (inuse != si->inuse_pages)
 		svm_selfcheck_report(sc, "swap map: inuse_pages %lu, map has %lu slots in use\n",
 				     si->inuse_pages, inuse);
-	if (bad != si->nr_badpages + 1 ||
-	    si->pages + si->nr_badpages + 1 != si->max)
-		svm_selfcheck_report(sc, "swap map: %lu bad slots, nr_badpages %lu, pages %lu of %lu\n",
-				     bad, si->nr_badpages, si->pages, si->max);
+	/* The header, the listed bad pages, and slots a write failed on. */
+	if (bad != si->nr_badpages + si->nr_bad_io + 1 ||
+	    si->pages + bad != si->max)
+		svm_selfcheck_report(sc, "swap map: %lu bad slots, nr_badpages %lu, nr_bad_io %lu, pages %lu of %lu\n",
+				     bad, si->nr_badpages, si->nr_bad_io,
+				     si->pages, si->max);
 	spin_unlock(&si->lock);
 	svm_selfcheck_confirm(sc, svm, svm_swap_cache_check);
 }

@@ -33,6 +33,7 @@
 #include <linux/shadowvm.h>
 
 #include "kselftest_harness.h"
+#include "svm_fuzz.h"
 #include "svm_test.h"
 
 /* Seconds a test may take: the debug kernel under TCG is slow. */
@@ -549,6 +550,7 @@ TEST_F_TIMEOUT(dm, write_errors, TIMEOUT)
 {
 	struct object a = { .fd = -1 };
 	unsigned long pages = 8 * MB / PAGE;
+	char check[4096];
 	long long slots;
 	int ctl = svm_object_open(O_RDWR, 0, 0);
 
@@ -567,6 +569,9 @@ TEST_F_TIMEOUT(dm, write_errors, TIMEOUT)
 	EXPECT_EQ(BAD_SLOTS, svm_vmstat("swap_write_errors"));
 	EXPECT_EQ(0, svm_vmstat("swap_read_errors"));
 	EXPECT_GT(svm_vmstat("pswpout"), pages / 2);
+	/* The selfcheck counts the slots a write failed on as bad ones. */
+	ASSERT_LT(0, svm_fuzz_selfcheck(check, sizeof(check)));
+	EXPECT_STREQ("ok\n", check);
 	object_close(&a);
 	settle();
 	EXPECT_EQ(0, svm_swapinfo("slots_inuse"));
@@ -582,7 +587,7 @@ TEST_F_TIMEOUT(dm, read_errors, TIMEOUT)
 	struct object a = { .fd = -1 };
 	unsigned long pages = 8 * MB / PAGE, p, first = pages;
 	int sigbus = 0, other = 0, sig, ctl;
-	char buf[PAGE];
+	char buf[PAGE], check[4096];
 	ssize_t n;
 
 	ctl = svm_object_open(O_RDWR, 0, 0);
@@ -615,6 +620,8 @@ TEST_F_TIMEOUT(dm, read_errors, TIMEOUT)
 	/* Every SIGBUS of a fault, and only those, counted as such. */
 	EXPECT_EQ(sigbus + 1, svm_vmstat("pgfault_eio"));
 	EXPECT_EQ(0, svm_vmstat("pgfault_nomem"));
+	ASSERT_LT(0, svm_fuzz_selfcheck(check, sizeof(check)));
+	EXPECT_STREQ("ok\n", check);
 	/* swapoff cannot read them either: EIO, the area stays. */
 	EXPECT_EQ(-EIO, swap_ioctl(ctl, SHADOWVM_IOC_SWAPOFF, self->path, 0));
 	EXPECT_EQ(1, svm_swapinfo("writeok"));
