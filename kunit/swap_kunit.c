@@ -311,6 +311,41 @@ static void svm_lru_accessed_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
 }
 
+/*
+ * A page of a locked VMA waits on the unevictable list: uses do not move
+ * it to the active list (the kernel's folio_mark_accessed() leaves
+ * unevictable folios alone), and every list keeps its count.
+ */
+static void svm_lru_accessed_unevictable_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 64, false);
+	struct svm_address_space as;
+	struct svm_page *page;
+	bool created;
+
+	svm_address_space_init(&as, svm, 1);
+	page = svm_find_or_create_page(&as, 0, &created);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+	/* As reclaim culls it: isolated, marked, put back. */
+	KUNIT_ASSERT_TRUE(test, svm_isolate_lru_page(svm, page));
+	svm_set_page_unevictable(page);
+	svm_lru_cache_add(svm, page);
+	svm_put_page(svm, page);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 1);
+	svm_mark_page_accessed(svm, page);
+	svm_mark_page_accessed(svm, page);
+	svm_mark_page_accessed(svm, page);
+	KUNIT_EXPECT_FALSE(test, svm_page_active(page));
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 1);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
+	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_PGACTIVATE), 0);
+	svm_put_page(svm, page);
+	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 0);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
+}
+
 /* Without swap, clean pages are dropped and dirty ones stay. */
 static void svm_reclaim_clean_test(struct kunit *test)
 {
@@ -700,6 +735,7 @@ static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_swap_cache_frozen_test),
 	KUNIT_CASE(svm_swap_cache_orphan_test),
 	KUNIT_CASE(svm_lru_accessed_test),
+	KUNIT_CASE(svm_lru_accessed_unevictable_test),
 	KUNIT_CASE(svm_reclaim_clean_test),
 	KUNIT_CASE(svm_reclaim_swap_test),
 	KUNIT_CASE(svm_swapoff_write_race_test),

@@ -178,11 +178,14 @@ void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
 		svm_set_page_referenced(page);
 		return;
 	}
-	if (svm_page_active(page) || !svm_page_lru(page))
+	/* An unevictable page stays where the locked VMA put it. */
+	if (svm_page_active(page) || svm_page_unevictable(page) ||
+	    !svm_page_lru(page))
 		return;
 	lruvec = svm_page_lruvec(svm, page);
 	spin_lock(&lruvec->lru_lock);
-	if (svm_page_lru(page) && !svm_page_active(page)) {
+	if (svm_page_lru(page) && !svm_page_active(page) &&
+	    !svm_page_unevictable(page)) {
 		list_move(&page->lru, &lruvec->lists[SVM_LRU_ACTIVE]);
 		lruvec->nr[SVM_LRU_INACTIVE]--;
 		lruvec->nr[SVM_LRU_ACTIVE]++;
