@@ -409,6 +409,9 @@ static const char * const svm_pageflag_names[SVM_NR_PAGEFLAGS] = {
 	[SVM_PG_swapcache] = "swapcache",
 	[SVM_PG_writeback] = "writeback",
 	[SVM_PG_private] = "private",
+	[SVM_PG_readahead] = "readahead",
+	[SVM_PG_unevictable] = "unevictable",
+	[SVM_PG_aged] = "aged",
 };
 
 /**
