@@ -34,6 +34,9 @@
  *         svm_swap_info.lock            (swap_map, slot allocation)
  *         svm_lruvec.lru_lock
  *           svm_address_space.i_mmap_lock   (locked VMAs)
+ *         svm_address_space.i_mmap_lock     (reclaim's reference walk)
+ *           mm->mmap_lock (k), read         (only try-locked: never waits)
+ *             page table locks (k)
  *
  *   mm->mmap_lock (k), a VMA lock, or an object's inode->i_rwsem (k)
  *     svm_oom.lock                      (svm_out_of_memory(): no other
@@ -1336,6 +1339,8 @@ int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 	seq_printf(m, "pgfault_nomem %lu\n",
 		   svm_vm_event(svm, SVM_PGFAULT_NOMEM));
 	seq_printf(m, "pgfault_eio %lu\n", svm_vm_event(svm, SVM_PGFAULT_EIO));
+	seq_printf(m, "pgfault_aging %lu\n",
+		   svm_vm_event(svm, SVM_PGFAULT_AGING));
 	seq_printf(m, "pgcache_add %lu\n", svm_vm_event(svm, SVM_PGCACHE_ADD));
 	seq_printf(m, "pgcache_delete %lu\n",
 		   svm_vm_event(svm, SVM_PGCACHE_DELETE));

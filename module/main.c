@@ -26,6 +26,7 @@
 #include <shadowvm/mmzone.h>
 #include <shadowvm/object.h>
 #include <shadowvm/swap.h>
+#include <shadowvm/vmscan.h>
 
 static char *mem = "64M";
 module_param(mem, charp, 0444);
@@ -99,6 +100,12 @@ static bool write_notify;
 module_param(write_notify, bool, 0444);
 MODULE_PARM_DESC(write_notify,
 		 "1: the first write to each mapped page faults (page_mkwrite) and marks it dirty; 0: PTEs are writable at once, dirty bits are collected when pages are unmapped (default 0)");
+
+static char *refbit = "pte";
+static enum svm_refbit svm_refbit_mode;
+module_param(refbit, charp, 0444);
+MODULE_PARM_DESC(refbit,
+		 "How reclaim tells that a mapped page is in use: pte (test and clear the accessed bits of the PTEs that map it, default) or unmap (unmap it; a use is a minor fault)");
 
 /**
  * struct svm_device - the instance behind /dev/shadowvm
@@ -281,6 +288,10 @@ static int __init svm_check_params(unsigned long *nr_pages)
 		       SVM_PAGE_CLUSTER_MAX);
 		return -EINVAL;
 	}
+	if (svm_refbit_parse(refbit, &svm_refbit_mode)) {
+		pr_err("refbit=%s: expected pte or unmap\n", refbit);
+		return -EINVAL;
+	}
 	if ((swapdev_format || swapdev_lowmem) && !(swapdev && *swapdev)) {
 		pr_err("swapdev_format and swapdev_lowmem need swapdev\n");
 		return -EINVAL;
@@ -357,6 +368,7 @@ static int __init svm_init(void)
 	svm_dev.svm = svm;
 	/* Checked above: cannot fail. */
 	svm_object_set_fault_policy(svm, fault_around_pages, write_notify);
+	svm_reclaim_set_refbit(svm, svm_refbit_mode);
 
 	svm_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	svm_dev.debugfs = svm_debugfs_create(svm, svm_debugfs_root);

@@ -613,8 +613,11 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 
 	svm_find_get_pages(&obj->as, vmf->pgoff - f, nr, pages);
 	/* A minor fault is a use: reclaim's soft reference bit. */
-	if (pages[f])
+	if (pages[f]) {
 		svm_mark_page_accessed(svm, pages[f]);
+		if (svm_test_clear_page_aged(pages[f]))
+			svm_count_vm_event(svm, SVM_PGFAULT_AGING);
+	}
 	/* A first touch following another allocates the whole window. */
 	if (!pages[f] && nr > 1 && svm_fault_sequential(obj, vmf, pages, f)) {
 		ahead = svm_create_pages(&obj->as, vmf->pgoff - f, nr, pages);
@@ -643,9 +646,14 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	if ((vmf->flags & FAULT_FLAG_WRITE) && !vma->vm_ops->page_mkwrite)
 		svm_mark_page_dirty(&obj->as, pages[f]);
 
-	for (i = 0; i < nr; i++)
-		if (pages[i])
-			real[i] = svm_page_to_real(svm, pages[i]);
+	for (i = 0; i < nr; i++) {
+		if (!pages[i])
+			continue;
+		real[i] = svm_page_to_real(svm, pages[i]);
+		/* Mapped again without a fault of its own. */
+		if (svm_page_aged(pages[i]))
+			svm_clear_page_aged(pages[i]);
+	}
 	err = svm_map_window(vma, wstart, pages, real, nr, f, &around);
 	ret = err ? vmf_error(err) : VM_FAULT_NOPAGE;
 	if (around)

@@ -30,6 +30,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <kunit/visibility.h>
@@ -40,6 +41,7 @@
 #include <shadowvm/object.h>
 #include <shadowvm/oom.h>
 #include <shadowvm/page.h>
+#include <shadowvm/rmap.h>
 #include <trace/events/shadowvm.h>
 
 /*
@@ -395,18 +397,58 @@ loff_t svm_file_llseek(struct file *file, loff_t offset, int whence)
 }
 
 /**
- * svm_file_fsync() - fsync() and fdatasync() of a descriptor
+ * svm_file_fsync() - fsync() and fdatasync() of a descriptor, and
+ * msync(MS_SYNC) of its mappings
  * @file: the file
  * @start: first byte
  * @end: last byte
  * @datasync: fdatasync()
  *
  * Objects have no backing store (swap is not persistence): written data is
- * in the page cache already, and nothing makes it survive an unload.
+ * in the page cache already, and nothing makes it survive an unload. What
+ * a sync does is make the page cache's idea of dirty pages true: the dirty
+ * bits of the PTEs that map the range are folded into their pages
+ * (svm_page_dirty_ptes()), so that nr_dirty counts every page written
+ * through a mapping that is still mapped.
  *
- * Return: 0.
+ * Context: process context; sleeps (page locks).
+ * Return: 0, or -EINTR when a fatal signal stopped it.
  */
 int svm_file_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 {
-	return 0;
+	struct svm_object *obj = svm_file_object_get(file);
+	struct svm_address_space *as = &obj->as;
+	struct svm_instance *svm = obj->svm;
+	u64 size = svm_object_get_size(obj);
+	unsigned long index = start >> PAGE_SHIFT, last;
+	int ret = 0;
+
+	if (!size || start >= size)
+		goto out;
+	last = min_t(u64, end, size - 1) >> PAGE_SHIFT;
+	while (index <= last) {
+		void *entry = xa_find(&as->i_pages, &index, last, XA_PRESENT);
+		struct svm_page *page;
+
+		if (!entry)
+			break;
+		page = xa_is_value(entry) ? NULL : svm_find_get_page(as, index);
+		if (page) {
+			svm_lock_page(page);
+			if (page->mapping == as &&
+			    page_mapped(svm_page_to_real(svm, page)))
+				svm_page_dirty_ptes(svm, page);
+			svm_unlock_page(page);
+			svm_put_page(svm, page);
+		}
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+		index++;
+	}
+out:
+	svm_object_put(obj);
+	return ret;
 }

@@ -5,15 +5,14 @@
  * shrink_page_list, kswapd and direct reclaim.
  *
  * Reference information. A page's "young" bit lives in the real page
- * tables of every process mapping it, which a module cannot walk cheaply
- * (walk_page_range and rmap are not exported). shadowvm uses unmapping as
- * a soft reference bit instead: when a page moves from the active to the
- * inactive list it is unmapped from every process; touching it again is a
- * minor fault, which marks it referenced (svm_mark_page_accessed()), and
- * the inactive scan then activates it instead of evicting it. The cost is
- * one minor fault per page still in use each time it ages. Unmapping also
- * hands the PTEs' dirty bits to the real page, which reclaim folds into
- * the shadow page (svm_page_harvest_dirty()), as 2.4's swap_out() did.
+ * tables of every process mapping it. With refbit=pte (the default)
+ * reclaim tests and clears it through the object's VMAs
+ * (svm_page_referenced_ptes(), module/rmap.c), as 2.6's
+ * page_referenced(); with refbit=unmap it unmaps the page instead, and a
+ * use is a minor fault, which marks it referenced
+ * (svm_mark_page_accessed()). Unmapping hands the PTEs' dirty bits to the
+ * real page, which reclaim folds into the shadow page
+ * (svm_page_harvest_dirty()), as 2.4's swap_out() did.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -61,11 +60,33 @@ struct svm_scan_control {
 	bool may_writepage;
 };
 
-static void svm_reclaim_count(struct svm_instance *svm,
-			      enum svm_reclaim_event ev, unsigned long n)
+/**
+ * svm_reclaim_count() - add to one of an instance's reclaim counters
+ * @svm: the instance
+ * @ev: the counter
+ * @n: how much
+ *
+ * Context: any.
+ */
+void svm_reclaim_count(struct svm_instance *svm, enum svm_reclaim_event ev,
+		       unsigned long n)
 {
-	atomic_long_add(n, &svm->reclaim->events[ev]);
+	if (n)
+		atomic_long_add(n, &svm->reclaim->events[ev]);
 }
+
+/**
+ * svm_reclaim_set_refbit() - choose how reclaim tells used mapped pages
+ * @svm: the instance
+ * @mode: test the PTEs' accessed bits, or unmap and wait for a fault
+ *
+ * Context: before the instance maps anything (module load).
+ */
+void svm_reclaim_set_refbit(struct svm_instance *svm, enum svm_refbit mode)
+{
+	WRITE_ONCE(svm->reclaim->refbit, mode);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_reclaim_set_refbit);
 
 /**
  * svm_reclaim_event() - read one of an instance's reclaim counters
@@ -314,25 +335,30 @@ static void svm_putback_lru_page(struct svm_instance *svm,
 	svm_put_page(svm, page);
 }
 
-/* Unmap @page from every process; true when nobody maps it any more. */
-static bool svm_try_to_unmap(struct svm_instance *svm, struct svm_page *page)
+/*
+ * Was active @page used since reclaim last looked at it? PG_referenced
+ * answers for a use by read(), write() or a fault; for a mapped page,
+ * refbit=pte asks its PTEs as 2.6's page_referenced() (and clears their
+ * accessed bits for next time), refbit=unmap unmaps it so that the next
+ * use is a fault. A page still mapped after that counts as used.
+ */
+static bool svm_page_active_referenced(struct svm_instance *svm,
+				       struct svm_page *page)
 {
-	struct page *real = svm_page_to_real(svm, page);
-	struct svm_address_space *as = page->mapping;
+	bool referenced = svm_test_clear_page_referenced(page);
 
-	if (!page_mapped(real))
-		return true;
-	if (!as || !as->host)
-		return false;
-	unmap_mapping_range(as->host, (loff_t)page->index << PAGE_SHIFT,
-			    PAGE_SIZE, 1);
-	return !page_mapped(real);
+	if (!page_mapped(svm_page_to_real(svm, page)))
+		return referenced;
+	if (READ_ONCE(svm->reclaim->refbit) == SVM_REFBIT_PTE)
+		return svm_page_referenced_ptes(svm, page) || referenced;
+	return referenced || !svm_try_to_unmap(svm, page);
 }
 
 /*
  * 2.6's refill_inactive_zone(): move @count pages from the tail of the
- * active list. Referenced pages go round again; the others are unmapped
- * (the soft reference bit) and go to the inactive list.
+ * active list. Referenced pages go round again; the others go to the
+ * inactive list (still mapped with refbit=pte, unmapped with
+ * refbit=unmap).
  */
 static void svm_refill_inactive(struct svm_node_reclaim *nr,
 				unsigned long count)
@@ -351,8 +377,7 @@ static void svm_refill_inactive(struct svm_node_reclaim *nr,
 			svm_putback_lru_page(svm, page, true);
 			continue;
 		}
-		if (!svm_test_clear_page_referenced(page) &&
-		    svm_try_to_unmap(svm, page)) {
+		if (!svm_page_active_referenced(svm, page)) {
 			svm_clear_page_active(page);
 			moved++;
 			trace_svm_lru_deactivate(svm->name,
@@ -458,6 +483,49 @@ void svm_reap_written_background(struct svm_instance *svm)
 			  svm_reap_written(svm, false));
 }
 
+enum svm_page_references {
+	SVM_PAGEREF_RECLAIM,
+	SVM_PAGEREF_KEEP,
+	SVM_PAGEREF_ACTIVATE,
+};
+
+/*
+ * What to do with inactive, locked @page (2.6.34's
+ * page_check_references()). A page PG_referenced marks (used by read(),
+ * write() or a fault) is activated. A mapped page, with refbit=pte:
+ * young PTEs a second time, or in two processes, activate it; young once
+ * keeps it on the inactive list, PG_referenced set, for one more round
+ * (a page a process touched once, at its fault, must not take a place on
+ * the active list); all old: it is unmapped and reclaimed in this pass.
+ * With refbit=unmap it is unmapped and kept for one more round: a use
+ * before the next scan is a minor fault, which marks it referenced.
+ */
+static enum svm_page_references
+svm_page_check_references(struct svm_instance *svm, struct svm_page *page)
+{
+	bool mapped = page_mapped(svm_page_to_real(svm, page));
+	unsigned int young;
+
+	if (!mapped || READ_ONCE(svm->reclaim->refbit) == SVM_REFBIT_UNMAP) {
+		if (svm_test_clear_page_referenced(page))
+			return SVM_PAGEREF_ACTIVATE;
+		if (!mapped)
+			return SVM_PAGEREF_RECLAIM;
+		svm_try_to_unmap(svm, page);
+		svm_page_harvest_dirty(svm, page);
+		return SVM_PAGEREF_KEEP;
+	}
+	young = svm_page_referenced_ptes(svm, page);
+	if (young) {
+		if (svm_test_set_page_referenced(page) || young > 1)
+			return SVM_PAGEREF_ACTIVATE;
+		return SVM_PAGEREF_KEEP;
+	}
+	svm_clear_page_referenced(page);
+	return svm_try_to_unmap(svm, page) ? SVM_PAGEREF_RECLAIM :
+					     SVM_PAGEREF_KEEP;
+}
+
 /*
  * 2.6's shrink_page_list(): try to free each isolated page of @pages.
  * Kept pages go back on their lists. Dirty pages are written to swap
@@ -487,16 +555,13 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 		}
 		if (svm_page_writeback(page) || !svm_page_evictable(svm, page))
 			goto keep;
-		if (svm_test_clear_page_referenced(page))
+		switch (svm_page_check_references(svm, page)) {
+		case SVM_PAGEREF_ACTIVATE:
 			goto activate;
-		/*
-		 * Mapped: whether it is in use only a fault can tell. Unmap
-		 * it and give it one more round (the soft reference bit).
-		 */
-		if (page_mapped(svm_page_to_real(svm, page))) {
-			svm_try_to_unmap(svm, page);
-			svm_page_harvest_dirty(svm, page);
+		case SVM_PAGEREF_KEEP:
 			goto keep;
+		case SVM_PAGEREF_RECLAIM:
+			break;
 		}
 		svm_page_harvest_dirty(svm, page);
 		if (svm_page_dirty(page)) {
@@ -965,6 +1030,11 @@ static const char * const svm_reclaim_event_names[SVM_NR_RECLAIM_EVENTS] = {
 	[SVM_PGSWAPOUT_DROP] = "pgsteal_clean",
 	[SVM_UNEVICTABLE_CULLED] = "unevictable_pgs_culled",
 	[SVM_UNEVICTABLE_RESCUED] = "unevictable_pgs_rescued",
+	[SVM_PTE_SCANNED] = "pte_scanned",
+	[SVM_PTE_YOUNG] = "pte_young",
+	[SVM_PTE_DIRTY] = "pte_dirty",
+	[SVM_RMAP_VMA_SKIPPED] = "rmap_vma_skipped",
+	[SVM_PGUNMAP] = "pgunmap",
 };
 
 /**

@@ -90,6 +90,8 @@ struct svm_vma {
  * @SVM_PGFAULT_NOMEM: faults answered with SIGBUS for lack of shadow memory
  * @SVM_PGFAULT_EIO: faults answered with SIGBUS because their page's swap
  *                   slot could not be read
+ * @SVM_PGFAULT_AGING: faults that found their page in memory after
+ *                     reclaim had unmapped it to age it (SVM_PG_aged)
  * @SVM_PGFAULT_AROUND: pages a fault mapped besides its own (fault-around)
  * @SVM_PGALLOC_AHEAD: pages a fault allocated besides its own (ahead)
  * @SVM_PGCACHE_ADD: pages inserted into a page cache
@@ -115,6 +117,7 @@ enum svm_vm_event {
 	SVM_PGMAJFAULT,
 	SVM_PGFAULT_NOMEM,
 	SVM_PGFAULT_EIO,
+	SVM_PGFAULT_AGING,
 	SVM_PGFAULT_AROUND,
 	SVM_PGALLOC_AHEAD,
 	SVM_PGCACHE_ADD,

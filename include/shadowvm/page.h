@@ -69,6 +69,8 @@ static_assert(sizeof(struct svm_page) == 40, "struct svm_page grew");
  * @SVM_PG_private: @private is in use by the owner
  * @SVM_PG_readahead: read ahead from swap and not yet asked for
  * @SVM_PG_unevictable: on the unevictable list: a locked VMA maps it
+ * @SVM_PG_aged: reclaim unmapped it from a process to age it; the next
+ *               fault that maps it again is counted as caused by aging
  * @SVM_NR_PAGEFLAGS: number of flag bits
  */
 enum svm_pageflags {
@@ -87,6 +89,7 @@ enum svm_pageflags {
 	SVM_PG_private,
 	SVM_PG_readahead,
 	SVM_PG_unevictable,
+	SVM_PG_aged,
 	SVM_NR_PAGEFLAGS,
 };
 
@@ -116,7 +119,7 @@ static_assert(NODES_SHIFT <= SVM_PAGE_NODE_BITS);
 #define SVM_PAGE_FLAGS_CLEAR_AT_FREE					\
 	(BIT(SVM_PG_referenced) | BIT(SVM_PG_uptodate) |		\
 	 BIT(SVM_PG_dirty) | BIT(SVM_PG_readahead) |			\
-	 BIT(SVM_PG_unevictable) | SVM_PAGE_ORDER_MASK)
+	 BIT(SVM_PG_unevictable) | BIT(SVM_PG_aged) | SVM_PAGE_ORDER_MASK)
 
 /*
  * SVM_PAGEFLAG(name) defines svm_page_<name>() (test),
@@ -162,6 +165,7 @@ SVM_PAGEFLAG(writeback)
 SVM_PAGEFLAG(private)
 SVM_PAGEFLAG(readahead)
 SVM_PAGEFLAG(unevictable)
+SVM_PAGEFLAG(aged)
 
 /**
  * svm_page_zonenum() - zone type of a shadow page

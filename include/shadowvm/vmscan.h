@@ -20,6 +20,7 @@
 #include <linux/wait.h>
 
 #include <shadowvm/gfp.h>
+#include <shadowvm/rmap.h>
 
 struct dentry;
 struct seq_file;
@@ -62,6 +63,12 @@ enum svm_lru_list {
  *                      swap copy or because they were never written
  * @SVM_UNEVICTABLE_CULLED: pages reclaim found locked and set aside
  * @SVM_UNEVICTABLE_RESCUED: pages back on the LRU after their unlock
+ * @SVM_PTE_SCANNED: PTEs the reference walk looked at (refbit=pte)
+ * @SVM_PTE_YOUNG: of those, accessed since the walk before
+ * @SVM_PTE_DIRTY: of those, dirty: their page was marked dirty
+ * @SVM_RMAP_VMA_SKIPPED: VMAs the walk left out because their process
+ *                        held its mmap_lock
+ * @SVM_PGUNMAP: pages reclaim unmapped from every process
  * @SVM_NR_RECLAIM_EVENTS: number of counters
  */
 enum svm_reclaim_event {
@@ -77,6 +84,11 @@ enum svm_reclaim_event {
 	SVM_PGSWAPOUT_DROP,
 	SVM_UNEVICTABLE_CULLED,
 	SVM_UNEVICTABLE_RESCUED,
+	SVM_PTE_SCANNED,
+	SVM_PTE_YOUNG,
+	SVM_PTE_DIRTY,
+	SVM_RMAP_VMA_SKIPPED,
+	SVM_PGUNMAP,
 	SVM_NR_RECLAIM_EVENTS,
 };
 
@@ -125,10 +137,12 @@ struct svm_node_reclaim {
  * struct svm_reclaim - reclaim state of an instance
  * @node: per node, indexed by node id; NULL for nodes with no memory
  * @events: the enum svm_reclaim_event counters
+ * @refbit: how reclaim learns that a mapped page is in use
  */
 struct svm_reclaim {
 	struct svm_node_reclaim **node;
 	atomic_long_t events[SVM_NR_RECLAIM_EVENTS];
+	enum svm_refbit refbit;
 };
 
 int svm_reclaim_init(struct svm_instance *svm, bool kswapd);
@@ -136,6 +150,9 @@ void svm_reclaim_exit(struct svm_instance *svm);
 void svm_kswapd_stop(struct svm_instance *svm);
 unsigned long svm_reclaim_event(struct svm_instance *svm,
 				enum svm_reclaim_event ev);
+void svm_reclaim_count(struct svm_instance *svm, enum svm_reclaim_event ev,
+		       unsigned long n);
+void svm_reclaim_set_refbit(struct svm_instance *svm, enum svm_refbit mode);
 
 void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page);
 void svm_lru_del(struct svm_instance *svm, struct svm_page *page);

@@ -64,6 +64,10 @@ FIXTURE_VARIANT_ADD(bad_param, page_cluster) {
 	"page_cluster=7", EINVAL, "page_cluster=7: must be 0-6"
 };
 
+FIXTURE_VARIANT_ADD(bad_param, refbit) {
+	"refbit=young", EINVAL, "refbit=young: expected pte or unmap"
+};
+
 FIXTURE_VARIANT_ADD(bad_param, format_without_swapdev) {
 	"swapdev_format=1", EINVAL, "need swapdev"
 };
