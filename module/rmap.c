@@ -14,14 +14,18 @@
  * page table lock.
  *
  * Locking: the object's i_mmap_lock keeps each VMA (and so its mm) alive
- * while the list is walked; the mm's mmap_lock is only try-locked, read,
- * so that reclaim never waits for a process that holds it (a VMA skipped
- * is counted in rmap_vma_skipped); vma_lookup() under it proves the VMA
- * is still in its mm, so that its page tables cannot be freed under the
- * walk (munmap() detaches a VMA, holding mmap_lock for writing, before it
- * frees page tables); mmget_not_zero() keeps out an mm whose exit_mmap()
- * is tearing it down. Nothing here sleeps: the mm is put with
- * mmput_async().
+ * while the list is walked: ->close unlinks a VMA under it before the VMA
+ * is freed. The mm's mmap_lock is only try-locked, read, so that reclaim
+ * never waits for a process that holds it (a VMA skipped is counted in
+ * rmap_vma_skipped); vma_lookup() under it proves the VMA is still in
+ * its mm, so that its page tables cannot be freed under the walk: munmap()
+ * detaches a VMA, holding mmap_lock for writing, before it frees page
+ * tables, and exit_mmap() frees them holding it for writing. An mm with
+ * no user left is being torn down and is skipped. No reference is taken
+ * on the mm: the walk runs under a spinlock, where only mmput_async()
+ * could drop one, and a process whose last reference that was would have
+ * its mm (and the files it maps) released later by a work item, after
+ * the process itself is gone. Nothing here sleeps.
  *
  * TLB. Clearing the accessed bit flushes nothing, as x86's own
  * ptep_clear_flush_young() does not: a CPU that still caches the
@@ -39,7 +43,6 @@
 
 #include <linux/mm.h>
 #include <linux/pgtable.h>
-#include <linux/sched/mm.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
@@ -103,11 +106,10 @@ static void svm_rmap_one_vma(struct vm_area_struct *vma, u32 index,
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr;
 
-	if (!mmget_not_zero(mm))
+	if (!atomic_read(&mm->mm_users))
 		return;
 	if (!mmap_read_trylock(mm)) {
 		w->skipped++;
-		mmput_async(mm);
 		return;
 	}
 	/* Stable now: VMAs change under mmap_lock held for writing. */
@@ -119,7 +121,6 @@ static void svm_rmap_one_vma(struct vm_area_struct *vma, u32 index,
 						     svm_rmap_one, w);
 	}
 	mmap_read_unlock(mm);
-	mmput_async(mm);
 }
 
 /* Walk every VMA of @page's object that covers its index. */
