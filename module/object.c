@@ -756,11 +756,78 @@ static void svm_vm_close(struct vm_area_struct *vma)
 }
 
 /* write_notify=0: writable PTEs from the first fault on. */
+/*
+ * ptrace, /proc/PID/mem and every access_remote_vm() user: GUP cannot take
+ * the pages of a VM_IO | VM_MIXEDMAP mapping, so the kernel asks us. We go
+ * through the object's page cache as a fault would: a swapped-out page is
+ * read back, a hole reads as zeros and gets a page when written. The
+ * target mm's mmap_lock is held for reading: the object's lock is taken
+ * shared, as by a fault, never the inode lock (which nests outside
+ * mmap_lock). Returns the bytes done, or a negative errno when none were.
+ */
+static int svm_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			 void *buf, int len, int write)
+{
+	struct svm_object *obj = svm_vma_object(vma);
+	struct svm_instance *svm = obj->svm;
+	int done = 0, err = 0;
+
+	while (done < len) {
+		unsigned long a = addr + done;
+		unsigned long index = vma->vm_pgoff +
+				      ((a - vma->vm_start) >> PAGE_SHIFT);
+		unsigned int offset = offset_in_page(a);
+		int bytes = min_t(int, PAGE_SIZE - offset, len - done);
+		struct svm_page *page = NULL;
+		bool created;
+		char *kaddr;
+
+		down_read(&obj->lock);
+		if (index < READ_ONCE(obj->size) >> PAGE_SHIFT)
+			page = write ? svm_find_or_create_page(&obj->as, index,
+							       &created) :
+				       svm_read_cache_page(&obj->as, index);
+		else
+			page = ERR_PTR(-EIO);
+		up_read(&obj->lock);
+		if (IS_ERR(page)) {
+			err = PTR_ERR(page);
+			break;
+		}
+		if (!page) {
+			memset(buf + done, 0, bytes);
+			done += bytes;
+			continue;
+		}
+		kaddr = svm_kmap(svm, page);
+		if (write) {
+			svm_lock_page(page);
+			/* Truncated meanwhile: the bytes have nowhere to go. */
+			if (page->mapping == &obj->as) {
+				memcpy(kaddr + offset, buf + done, bytes);
+				svm_mark_page_dirty(&obj->as, page);
+			} else {
+				err = -EIO;
+			}
+			svm_unlock_page(page);
+		} else {
+			memcpy(buf + done, kaddr + offset, bytes);
+		}
+		svm_kunmap(svm, page);
+		svm_put_page(svm, page);
+		if (err)
+			break;
+		done += bytes;
+	}
+	return done ?: err;
+}
+
 static const struct vm_operations_struct svm_vm_ops = {
 	.open = svm_vm_open,
 	.close = svm_vm_close,
 	.fault = svm_vm_fault,
 	.map_pages = svm_vm_map_pages,
+	.access = svm_vm_access,
 };
 
 /* write_notify=1: read-only PTEs until .page_mkwrite saw the write. */
@@ -770,6 +837,7 @@ static const struct vm_operations_struct svm_vm_ops_write_notify = {
 	.fault = svm_vm_fault,
 	.map_pages = svm_vm_map_pages,
 	.page_mkwrite = svm_vm_page_mkwrite,
+	.access = svm_vm_access,
 };
 
 /**

@@ -963,26 +963,48 @@ TEST_F(mm, vmstat)
 }
 
 /*
- * Access through another address space's view: ptrace peeks and
- * /proc/PID/mem fall back to ->access, which VM_IO mappings lack, and give
- * EIO. The data is intact.
+ * Access through another address space's view: ptrace peeks and pokes
+ * and /proc/PID/mem find no page through get_user_pages() (VM_IO) and
+ * fall back on ->access, which goes through the object's page cache:
+ * data written either way is seen the other way, and an access past the
+ * object's end is EIO.
  */
-TEST_F(mm, remote_access_errno)
+TEST_F(mm, remote_access)
 {
 	unsigned char *a, buf[16];
 	int status, memfd;
 	pid_t pid;
 	long word;
 
-	self->fd = svm_object_open(O_RDWR, 1, PG);
+	self->fd = svm_object_open(O_RDWR, 1, 2 * PG);
 	ASSERT_GE(self->fd, 0);
-	a = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	a = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 	ASSERT_NE(MAP_FAILED, a);
 	memset(a, 0x3c, PG);
 
-	memfd = open("/proc/self/mem", O_RDONLY);
+	memfd = open("/proc/self/mem", O_RDWR);
 	ASSERT_GE(memfd, 0);
-	EXPECT_EQ(-1, pread(memfd, buf, sizeof(buf), (off_t)(uintptr_t)a));
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  pread(memfd, buf, sizeof(buf), (off_t)(uintptr_t)a + 8));
+	EXPECT_EQ(0x3c, buf[0]);
+	EXPECT_EQ(0x3c, buf[sizeof(buf) - 1]);
+	/* Page 1 is a hole: zeros, and a page once written. */
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  pread(memfd, buf, sizeof(buf), (off_t)(uintptr_t)a + PG));
+	EXPECT_EQ(0, buf[0]);
+	memset(buf, 0x5a, sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  pwrite(memfd, buf, sizeof(buf),
+			 (off_t)(uintptr_t)a + 2 * PG - sizeof(buf)));
+	EXPECT_EQ(0x5a, a[2 * PG - 1]);
+	EXPECT_EQ(0x5a, a[2 * PG - sizeof(buf)]);
+	EXPECT_EQ(0, a[2 * PG - sizeof(buf) - 1]);
+	/* A write that runs past the end stops there. */
+	EXPECT_EQ(4, pwrite(memfd, buf, sizeof(buf),
+			    (off_t)(uintptr_t)a + 2 * PG - 4));
+	/* Page 2 is mapped but past the object's end. */
+	EXPECT_EQ(-1, pread(memfd, buf, sizeof(buf),
+			    (off_t)(uintptr_t)a + 2 * PG));
 	EXPECT_EQ(EIO, errno);
 	close(memfd);
 
@@ -991,19 +1013,23 @@ TEST_F(mm, remote_access_errno)
 	if (!pid) {
 		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 		raise(SIGSTOP);
-		_exit(a[0] == 0x3c ? 0 : 1);
+		_exit(a[0] == 0x3c && a[8] == 0x11 ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(status));
 	errno = 0;
 	word = ptrace(PTRACE_PEEKDATA, pid, a, NULL);
-	EXPECT_EQ(-1, word);
-	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, errno);
+	EXPECT_EQ(0x3c3c3c3c3c3c3c3cUL, (unsigned long)word);
+	EXPECT_EQ(0, ptrace(PTRACE_POKEDATA, pid, a + 8,
+			    (void *)0x1111111111111111UL));
 	ASSERT_EQ(0, ptrace(PTRACE_CONT, pid, NULL, NULL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The child's poke went to the shared page. */
+	EXPECT_EQ(0x11, a[8]);
 	EXPECT_EQ(0x3c, a[PG - 1]);
-	munmap(a, PG);
+	munmap(a, 3 * PG);
 }
 
 /*

@@ -172,6 +172,55 @@ TEST_F_TIMEOUT(swap, four_times_memory, TIMEOUT)
 }
 
 /*
+ * /proc/PID/mem (what gdb reads a process with) reads pages that are on
+ * the swap device through the mapping's ->access, and writes land in the
+ * object: the mapping and read() see them.
+ */
+TEST_F_TIMEOUT(swap, proc_mem_swapped, TIMEOUT)
+{
+	uint64_t pages = self->size / PAGE, p;
+	struct shadowvm_object_stats st;
+	int fd = svm_object_open(O_RDWR, 1, self->size);
+	char *map, *buf = malloc(PAGE);
+	long bad = 0;
+	int memfd;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_NE(NULL, buf);
+	map = map_object(fd, self->size);
+	ASSERT_NE(NULL, map);
+	fill(map, 0, pages, 5, 1);
+	ASSERT_EQ(0, ioctl(fd, SHADOWVM_IOC_GET_STATS, &st));
+	EXPECT_GT(st.swapped_pages, pages / 2);
+	memfd = open("/proc/self/mem", O_RDWR);
+	ASSERT_GE(memfd, 0);
+	for (p = 0; p < pages; p++) {
+		if (pread(memfd, buf, PAGE, (off_t)(uintptr_t)(map + p * PAGE)) !=
+		    (ssize_t)PAGE) {
+			bad++;
+			continue;
+		}
+		bad += svm_check_page(buf, p, 5, 1);
+	}
+	EXPECT_EQ(0, bad);
+	/* Rewrite the first quarter through /proc/self/mem. */
+	for (p = 0; p < pages / 4; p++) {
+		svm_fill_page(buf, p, 5, 2);
+		bad += pwrite(memfd, buf, PAGE,
+			      (off_t)(uintptr_t)(map + p * PAGE)) != (ssize_t)PAGE;
+	}
+	EXPECT_EQ(0, bad);
+	close(memfd);
+	EXPECT_EQ(0, verify(map, 0, pages / 4, 5, 2, 1));
+	EXPECT_EQ(0, verify(map, pages / 4, pages - pages / 4, 5, 1, 0));
+	ASSERT_EQ((ssize_t)PAGE, pread(fd, buf, PAGE, 0));
+	EXPECT_EQ(0, svm_check_page(buf, 0, 5, 2));
+	free(buf);
+	munmap(map, self->size);
+	close(fd);
+}
+
+/*
  * The read-ahead window follows its use: a sequential reader keeps it at
  * its starting 8 slots or above, a reader in a seeded random order brings
  * it below them, so that it does not read what nobody uses.
