@@ -48,29 +48,6 @@ static int run(int pte, double *faults, double *mibs)
 	return 0;
 }
 
-/* A BENCH line of paired pte/unmap repetitions; the ratio is pte/unmap. */
-static int report(const char *name, const double *pte, const double *unmap,
-		  const char *unit)
-{
-	double ratio[REPS];
-	struct svm_spread p, u, r;
-	int i;
-
-	for (i = 0; i < REPS; i++) {
-		if (!(unmap[i] > 0) || pte[i] < 0)
-			return -1;
-		ratio[i] = pte[i] / unmap[i];
-	}
-	svm_spread(pte, REPS, &p);
-	svm_spread(unmap, REPS, &u);
-	svm_spread(ratio, REPS, &r);
-	printf("BENCH %s ratio=%.3f pte=%.6g unmap=%.6g unit=%s reps=%d ratio_min=%.3f ratio_max=%.3f pte_min=%.6g pte_median=%.6g pte_max=%.6g unmap_min=%.6g unmap_median=%.6g unmap_max=%.6g\n",
-	       name, r.median, p.median, u.median, unit, REPS, r.min, r.max,
-	       p.min, p.median, p.max, u.min, u.median, u.max);
-	fflush(stdout);
-	return 0;
-}
-
 int main(void)
 {
 	double pf[REPS], uf[REPS], pt[REPS], ut[REPS];
@@ -86,7 +63,9 @@ int main(void)
 			return 1;
 		}
 	}
-	ret |= report("aging_minor_faults", pf, uf, "per_1000_touches");
-	ret |= report("aging_stream", pt, ut, "MiB_per_s");
+	ret |= svm_bench_report_pair("aging_minor_faults", pf, uf, REPS,
+				     "per_1000_touches", "pte", "unmap");
+	ret |= svm_bench_report_pair("aging_stream", pt, ut, REPS, "MiB_per_s",
+				     "pte", "unmap");
 	return ret ? 1 : 0;
 }

@@ -111,6 +111,14 @@ void svm_spread(const double *v, int n, struct svm_spread *s);
  */
 int svm_bench_report(const char *name, const double *shadow,
 		     const double *native, int reps, const char *unit);
+/*
+ * svm_bench_report() for two configurations of shadowvm: the figures are
+ * keyed @a_key and @b_key instead of shadow and native, the ratio is
+ * @a / @b, and @a may be 0 (a count that vanished). Returns 0 or -EINVAL.
+ */
+int svm_bench_report_pair(const char *name, const double *a,
+			  const double *b, int reps, const char *unit,
+			  const char *a_key, const char *b_key);
 /* The seed of the bench's random orders: $BENCH_SEED, else the clock. */
 unsigned long long svm_bench_seed(void);
 /* The next value of a splitmix64 generator at @state. */
