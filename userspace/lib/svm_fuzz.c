@@ -585,16 +585,27 @@ int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 	 * Under the kernel's failslab on this task, mmap() and fork() fail
 	 * now and then: try again a while before giving up.
 	 */
+	/*
+	 * Between two PROT_NONE guard pages: op_rw() reads up to a page past
+	 * the end of a mapping of the device on purpose, and the mapping
+	 * below the counters must not take their page for its next one.
+	 */
 	for (i = 0; i < RETRIES; i++) {
-		shared_calls = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+		shared_calls = mmap(NULL, 3 * PG, PROT_NONE,
 				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (shared_calls != MAP_FAILED)
+		if (shared_calls != MAP_FAILED &&
+		    !mprotect((char *)shared_calls + PG, PG,
+			      PROT_READ | PROT_WRITE))
 			break;
 		ret = -errno;
+		if (shared_calls != MAP_FAILED)
+			munmap(shared_calls, 3 * PG);
+		shared_calls = MAP_FAILED;
 		usleep(10000);
 	}
 	if (shared_calls == MAP_FAILED)
 		return ret;
+	shared_calls = (unsigned long *)((char *)shared_calls + PG);
 	ret = 0;
 	shared_signals = shared_calls + 1;
 	fflush(NULL);
@@ -660,7 +671,7 @@ int svm_fuzz_run(unsigned long long seed, double seconds, int procs,
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	res->calls = *shared_calls;
 	res->signals = *shared_signals;
-	munmap(shared_calls, PG);
+	munmap((char *)shared_calls - PG, 3 * PG);
 	return ret;
 }
 
