@@ -96,18 +96,37 @@ shadow_disarm() {
 		metric alloc_failures_injected $(($(injected $D/fail_page_alloc) + $(injected $D/fail_slab)))
 }
 # The kernel's own attributes, on the fuzzer's tasks only (make-it-fail,
-# inherited over fork): the module's native allocations in its system
-# calls fail, the rest of the guest runs undisturbed. User pages are
-# highmem allocations, which fail_page_alloc leaves alone by default.
+# inherited over fork), and only for allocations shadowvm's code asks for:
+# the stack trace filter requires a return address in the module's text
+# (from its first to its last function in /proc/kallsyms; addresses of
+# one width compare as strings). The module's native allocations fail;
+# the kernel's own on the same system calls (seq_file buffers, a
+# vmalloc's area) do not, so their allocation-failure reports, which are
+# not shadowvm's to handle, do not appear. User pages are highmem
+# allocations, which fail_page_alloc leaves alone by default.
+module_text() {	# module_text first|last
+	awk '$4 == "[shadowvm]" && ($2 == "t" || $2 == "T") { print $1 }' \
+		/proc/kallsyms | sort | if [ "$1" = first ]; then head -n 1; else tail -n 1; fi
+}
+kernel_filter() {	# kernel_filter DIR
+	echo 0x"$(module_text first)" > "$1/require-start" &&
+		echo 0x"$(module_text last)" > "$1/require-end" &&
+		echo 32 > "$1/stacktrace-depth"
+}
 kernel_arm() {
 	echo Y > $K/failslab/task-filter && echo Y > $K/fail_page_alloc/task-filter &&
 		echo N > $K/failslab/ignore-gfp-wait &&
 		echo N > $K/fail_page_alloc/ignore-gfp-wait &&
+		kernel_filter $K/failslab && kernel_filter $K/fail_page_alloc &&
 		arm $K/failslab 2 && arm $K/fail_page_alloc 2
 }
 kernel_disarm() {
 	echo 0 > $K/failslab/probability &&
 		echo 0 > $K/fail_page_alloc/probability &&
+		for a in failslab fail_page_alloc; do
+			echo 0 > $K/$a/require-start &&
+				echo 0xffffffffffffffff > $K/$a/require-end || return 1
+		done &&
 		metric alloc_failures_injected $(($(injected $K/failslab) + $(injected $K/fail_page_alloc)))
 }
 # The kernel's fail_make_request on the swap device only, armed once the
