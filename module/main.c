@@ -188,24 +188,28 @@ static const struct file_operations svm_fops = {
 	.splice_write = iter_file_splice_write,
 };
 
-/* "" is the default (0), "0" an empty zone, anything else a size. */
-static int __init svm_parse_zone(const char *name, const char *str,
-				 unsigned long *pages)
+/*
+ * mem=, dma= and highmem=: a size in bytes, a multiple of the page size,
+ * into @pages. For a zone (@zone), "" is the default (0) and "0" an empty
+ * zone; mem= must be a non-zero size.
+ */
+static int __init svm_parse_mem_param(const char *name, const char *str,
+				      bool zone, unsigned long *pages)
 {
-	if (!str || !*str) {
+	if (zone && (!str || !*str)) {
 		*pages = 0;
 		return 0;
 	}
-	if (!strcmp(str, "0")) {
+	if (zone && !strcmp(str, "0")) {
 		*pages = SVM_ZONE_NONE;
 		return 0;
 	}
-	if (svm_parse_size(str, pages)) {
-		pr_err("%s=%s: expected 0 or a multiple of %lu bytes, e.g. 4M\n",
-		       name, str, PAGE_SIZE);
-		return -EINVAL;
-	}
-	return 0;
+	if (!svm_parse_size(str, pages))
+		return 0;
+	pr_err("%s=%s: expected %s multiple of %lu bytes, e.g. %s\n", name,
+	       str, zone ? "0 or a" : "a non-zero", PAGE_SIZE,
+	       zone ? "4M" : "64M");
+	return -EINVAL;
 }
 
 static int __init svm_check_zones(struct svm_params *p)
@@ -213,9 +217,10 @@ static int __init svm_check_zones(struct svm_params *p)
 	unsigned long dma_pages, high_pages, lowmem;
 	int ret;
 
-	ret = svm_parse_zone("dma", dma, &p->dma_pages);
+	ret = svm_parse_mem_param("dma", dma, true, &p->dma_pages);
 	if (!ret)
-		ret = svm_parse_zone("highmem", highmem, &p->highmem_pages);
+		ret = svm_parse_mem_param("highmem", highmem, true,
+					  &p->highmem_pages);
 	if (ret)
 		return ret;
 	if (svm_zone_sizes(p, &dma_pages, &high_pages)) {
@@ -257,12 +262,9 @@ static int __init svm_check_params(unsigned long *nr_pages)
 	dev_t devt;
 	int ret;
 
-	ret = svm_parse_size(mem, nr_pages);
-	if (ret) {
-		pr_err("mem=%s: expected a non-zero multiple of %lu bytes, e.g. 64M\n",
-		       mem, PAGE_SIZE);
+	ret = svm_parse_mem_param("mem", mem, false, nr_pages);
+	if (ret)
 		return ret;
-	}
 	if (*nr_pages > limit) {
 		pr_err("mem=%s: more than 3/4 of RAM (%lu KiB) cannot be reserved\n",
 		       mem, limit << (PAGE_SHIFT - 10));
@@ -336,19 +338,16 @@ static int __init svm_init(void)
 	}
 	svm = svm_instance_create(&params);
 	if (IS_ERR(svm)) {
+		ret = PTR_ERR(svm);
 		/* Parameters were checked; EINVAL is a zone it logged. */
-		if (PTR_ERR(svm) != -EINVAL)
-			pr_err("cannot reserve mem=%s (%lu pages): %ld\n", mem,
-			       params.nr_pages, PTR_ERR(svm));
-		svm_object_fs_exit();
-		return PTR_ERR(svm);
+		if (ret != -EINVAL)
+			pr_err("cannot reserve mem=%s (%lu pages): %d\n", mem,
+			       params.nr_pages, ret);
+		goto fs_exit;
 	}
 	ret = svm_check_normal(svm);
-	if (ret) {
-		svm_instance_destroy(svm);
-		svm_object_fs_exit();
-		return ret;
-	}
+	if (ret)
+		goto destroy;
 	if (swapdev && *swapdev) {
 		struct svm_swap_params sp = {
 			.path = swapdev,
@@ -360,9 +359,7 @@ static int __init svm_init(void)
 		ret = svm_swapon(svm, &sp);
 		if (ret) {
 			pr_err("swapdev=%s: cannot swap there: %d\n", swapdev, ret);
-			svm_instance_destroy(svm);
-			svm_object_fs_exit();
-			return ret;
+			goto destroy;
 		}
 	}
 	svm_dev.svm = svm;
@@ -382,15 +379,22 @@ static int __init svm_init(void)
 	ret = misc_register(&svm_dev.misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", KBUILD_MODNAME, ret);
-		debugfs_remove(svm_debugfs_root);
-		svm_instance_destroy(svm);
-		svm_object_fs_exit();
-		return ret;
+		goto remove_debugfs;
 	}
 
 	pr_info("reserved %lu pages (%lu KiB) in %lu chunks\n", svm->nr_pages,
 		svm->nr_pages << (PAGE_SHIFT - 10), svm->nr_chunks);
 	return 0;
+
+	/* In the reverse order of the steps above, as svm_exit(). */
+remove_debugfs:
+	svm_debugfs_remove(svm_dev.debugfs);
+	debugfs_remove(svm_debugfs_root);
+destroy:
+	svm_instance_destroy(svm);
+fs_exit:
+	svm_object_fs_exit();
+	return ret;
 }
 
 static void __exit svm_exit(void)
