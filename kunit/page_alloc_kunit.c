@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/sched.h>
+#include <linux/ctype.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -881,8 +882,10 @@ static char *show(struct kunit *test, struct svm_instance *svm,
 static void svm_debugfs_formats_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 2048, NONE, NONE, 16);
-	char expect[200], *buf;
-	int len, order;
+	char expect[200], *buf, *map;
+	int len, order, upper, lower;
+	struct svm_page *page;
+	unsigned long idx;
 
 	len = snprintf(expect, sizeof(expect), "Node %d, zone   Normal ",
 		       numa_node_id());
@@ -900,6 +903,34 @@ static void svm_debugfs_formats_test(struct kunit *test)
 	snprintf(expect, sizeof(expect), "zone   Normal %12d %12d %c", 0, 8,
 		 '\n');
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, expect));
+
+	/* The map: 8 movable pageblocks, all free. */
+	snprintf(expect, sizeof(expect), "Node %d, zone   Normal      8 mmmmmmmm\n",
+		 numa_node_id());
+	KUNIT_EXPECT_STREQ(test, show(test, svm, svm_pageblocks_show), expect);
+	/* One page taken: its pageblock only is no longer free. */
+	page = svm_alloc_pages(svm, SVM_GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	buf = show(test, svm, svm_pageblocks_show);
+	map = strrchr(buf, ' ');
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (upper = 0, lower = 0, map++; *map && *map != '\n'; map++) {
+		upper += *map == 'U' || *map == 'M';
+		lower += *map == 'u' || *map == 'm';
+	}
+	KUNIT_EXPECT_EQ(test, upper, 1);
+	KUNIT_EXPECT_EQ(test, lower, 7);
+	idx = (svm_page_to_pfn(svm, page) -
+	       zone_of(svm, SVM_GFP_KERNEL)->zone_start_pfn) >> 8;
+	KUNIT_EXPECT_TRUE(test, isupper(strrchr(buf, ' ')[1 + idx]));
+	svm_free_pages(svm, page, 0);
+	svm_drain_all_pages(svm);
+	buf = show(test, svm, svm_pageblocks_show);
+	map = strrchr(buf, ' ');
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (upper = 0, map++; *map && *map != '\n'; map++)
+		upper += !!isupper(*map);
+	KUNIT_EXPECT_EQ(test, upper, 0);
 
 	/* Two free order-10 blocks: nothing unusable, no fragmentation. */
 	len = snprintf(expect, sizeof(expect), "Node %d, zone   Normal ",

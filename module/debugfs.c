@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -252,6 +253,65 @@ int svm_pagetypeinfo_show(struct seq_file *m, struct svm_instance *svm)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_pagetypeinfo_show);
+
+/*
+ * One character per pageblock of @zone: its migratetype's initial, lower
+ * case when one free buddy block covers the whole pageblock. Free blocks
+ * larger than a pageblock start at the first pageblock they cover.
+ */
+static void svm_pageblock_map(struct seq_file *m, struct svm_instance *svm,
+			      struct svm_zone *zone)
+{
+	unsigned long i, free_until = 0, pb_pages = 1UL << svm->pb_order;
+
+	seq_printf(m, "Node %d, zone %8s %6lu ", zone->zone_pgdat->node_id,
+		   zone->name, zone->nr_pageblocks);
+	spin_lock(&zone->lock);
+	for (i = 0; i < zone->nr_pageblocks; i++) {
+		unsigned long idx = i << svm->pb_order;
+		struct svm_page *page = zone->zone_mem_map + idx;
+		char c = zone->pageblock_mt[i] == SVM_MIGRATE_MOVABLE ?
+			 'M' : 'U';
+
+		if (svm_page_buddy(page) && page->private >= svm->pb_order)
+			free_until = idx + (1UL << page->private);
+		if (idx + pb_pages <= free_until &&
+		    idx + pb_pages <= zone->spanned_pages)
+			c = tolower(c);
+		seq_putc(m, c);
+	}
+	spin_unlock(&zone->lock);
+	seq_putc(m, '\n');
+}
+
+/**
+ * svm_pageblocks_show() - print the map of an instance's pageblocks
+ * @m: seq_file to print into
+ * @svm: the instance
+ *
+ * One line per zone: node, zone, number of pageblocks, then one
+ * character per pageblock in pfn order: ``U`` unmovable, ``M`` movable,
+ * in lower case when the whole pageblock is free. The book's figures of
+ * fragmentation (chapter 6) at a glance.
+ *
+ * Return: 0.
+ */
+int svm_pageblocks_show(struct seq_file *m, struct svm_instance *svm)
+{
+	struct svm_zone *zone;
+
+	for (zone = svm_next_zone(svm, NULL); zone;
+	     zone = svm_next_zone(svm, zone))
+		svm_pageblock_map(m, svm, zone);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_pageblocks_show);
+
+static int pageblocks_show(struct seq_file *m, void *unused)
+{
+	return svm_pageblocks_show(m, m->private);
+}
+DEFINE_SHOW_ATTRIBUTE(pageblocks);
 
 static int pagetypeinfo_show(struct seq_file *m, void *unused)
 {
@@ -653,6 +713,7 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 	debugfs_create_file("zoneinfo", 0400, dir, svm, &zoneinfo_fops);
 	debugfs_create_file("pagetypeinfo", 0400, dir, svm,
 			    &pagetypeinfo_fops);
+	debugfs_create_file("pageblocks", 0400, dir, svm, &pageblocks_fops);
 	debugfs_create_file("unusable_index", 0400, dir, svm,
 			    &unusable_index_fops);
 	debugfs_create_file("extfrag_index", 0400, dir, svm,

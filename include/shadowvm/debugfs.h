@@ -19,6 +19,7 @@ void svm_debugfs_remove(struct dentry *dir);
 int svm_meminfo_show(struct seq_file *m, struct svm_instance *svm);
 int svm_buddyinfo_show(struct seq_file *m, struct svm_instance *svm);
 int svm_pagetypeinfo_show(struct seq_file *m, struct svm_instance *svm);
+int svm_pageblocks_show(struct seq_file *m, struct svm_instance *svm);
 int svm_page_show(struct seq_file *m, struct svm_instance *svm);
 int svm_page_select(struct svm_instance *svm, const char *buf);
 int svm_unusable_index(struct svm_zone *zone, unsigned int order);

@@ -110,10 +110,21 @@ echo "free memory: $before KiB before, $after KiB after (difference $((after - b
 say "overcommit: mem=8M with /dev/vda as swap, a 32 MiB object (4x shadow memory)"
 insmod /guest/shadowvm.ko mem=8M swapdev=/dev/vda swapdev_format=1 || exit 1
 dmesg | grep 'adding swap' | tail -n 1
+# svmstat records the run (5 reports a second) for scripts/plot, which
+# the host runs on the lines between the SVMRECORD markers.
+/guest/tools/svmstat --record /tmp/demo.json 0.2 > /dev/null &
+rec=$!
 trace-cmd record -q -e shadowvm:svm_kswapd_wake -e shadowvm:svm_swap_out \
 	-e shadowvm:svm_swap_in -e shadowvm:svm_swap_readahead \
 	-e shadowvm:svm_shrink_node -o /tmp/demo.dat \
 	/guest/tools/svmtouch 32 || exit 1
+sleep 1
+kill $rec
+wait $rec 2>/dev/null
+echo "svmstat recorded $(wc -l < /tmp/demo.json) reports"
+echo SVMRECORD-BEGIN
+cat /tmp/demo.json
+echo SVMRECORD-END
 trace-cmd report -i /tmp/demo.dat 2>/dev/null > /tmp/demo.txt
 for e in svm_kswapd_wake svm_shrink_node svm_swap_out svm_swap_in svm_swap_readahead; do
 	printf '%s=%s ' "$e" "$(grep -c "$e:" /tmp/demo.txt)"

@@ -302,6 +302,46 @@ FIXTURE_TEARDOWN(loaded)
 }
 
 /*
+ * The "pageblocks" strings of svmstat's JSON @out, concatenated into @maps,
+ * checked against the last field of each line of debugfs pageblocks.
+ * Returns the number of zones whose map matched, or -1.
+ */
+static int pageblock_maps(const char *out, char *maps, size_t size)
+{
+	static char file[16384];
+	const char *p = out, *line, *q;
+	size_t len = 0;
+	int n = 0;
+
+	if (read_file("/sys/kernel/debug/shadowvm/shadowvm/pageblocks", file,
+		      sizeof(file)) < 0)
+		return -1;
+	maps[0] = '\0';
+	line = file;
+	while ((p = strstr(p, "\"pageblocks\":\"")) && line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t mlen;
+
+		p += strlen("\"pageblocks\":\"");
+		q = strchr(p, '"');
+		if (!q || !end)
+			return -1;
+		mlen = q - p;
+		/* The map is the last field of the line. */
+		if (mlen > (size_t)(end - line) || strncmp(end - mlen, p, mlen) ||
+		    end[-(long)mlen - 1] != ' ' || len + mlen >= size)
+			return -1;
+		memcpy(maps + len, p, mlen);
+		len += mlen;
+		maps[len] = '\0';
+		line = end + 1;
+		n++;
+		p = q;
+	}
+	return n;
+}
+
+/*
  * A fresh instance: every page free, in svmstat as in debugfs meminfo,
  * the zones' free lists adding up to it; nothing on the LRU or swapped.
  */
@@ -339,6 +379,16 @@ TEST_F(loaded, fresh_instance)
 	}
 	EXPECT_EQ(PAGES, zones_free);
 	EXPECT_TRUE(ok) TH_LOG("%s", self->out);
+	/*
+	 * Each zone's map is debugfs pageblocks' one, every pageblock free
+	 * but a partial last one per zone, which is never shown free.
+	 */
+	EXPECT_EQ(nz, pageblock_maps(self->out, self->text,
+				     sizeof(self->text)));
+	EXPECT_LT(nz, (long)strlen(self->text));
+	for (o = 0, z = 0; self->text[o]; o++)
+		z += self->text[o] == 'm' || self->text[o] == 'u';
+	EXPECT_LE((long)strlen(self->text) - nz, z) TH_LOG("%s", self->text);
 	/* One-shot: no interval, so no rates. */
 	ok = 1;
 	json_get(self->out, "rates.pgfault", &ok);

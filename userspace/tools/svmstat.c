@@ -20,6 +20,8 @@
 #define MAX_COUNTERS	128
 #define MAX_ZONES	16
 #define NR_ORDERS	11
+/* Pageblocks of one zone in a map: 16 GiB of 2 MiB pageblocks. */
+#define MAX_PAGEBLOCKS	8192
 #define MAX_SLABS	256
 
 static const char usage_text[] =
@@ -47,7 +49,9 @@ static const char usage_text[] =
 "\n"
 "OPTIONS\n"
 "    -z, --zones      each zone's free pages and buddy free lists, by\n"
-"                     order, as /proc/buddyinfo\n"
+"                     order, as /proc/buddyinfo, and its map of\n"
+"                     pageblocks: U unmovable, M movable, lower case\n"
+"                     when the whole pageblock is free\n"
 "    -s, --slab       the slab caches, as slabtop, largest first\n"
 "    --sort KEY       order of -s: mem (default), objs, active, size, name\n"
 "    -w, --swap       the swap area, as /proc/swaps, and its slot figures\n"
@@ -78,6 +82,8 @@ struct zone_free {
 	int node;
 	char name[16];
 	unsigned long long free[NR_ORDERS];
+	/* debugfs pageblocks: U/M, lower case when free; "" if unknown */
+	char pageblocks[MAX_PAGEBLOCKS + 1];
 };
 
 struct slab {
@@ -222,6 +228,31 @@ static void read_buddyinfo(struct sample *s)
 	free(buf);
 }
 
+/* The map of each zone's pageblocks, onto the zones buddyinfo gave. */
+static void read_pageblocks(struct sample *s)
+{
+	char *buf = slurp("pageblocks"), *line, *save = NULL;
+	char name[16];
+	int node, pos, z;
+
+	for (z = 0; z < s->nr_zones; z++)
+		s->zones[z].pageblocks[0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		pos = 0;
+		if (sscanf(line, "Node %d, zone %15s %*u %n", &node, name,
+			   &pos) != 2 || !pos)
+			continue;
+		for (z = 0; z < s->nr_zones; z++)
+			if (s->zones[z].node == node &&
+			    !strcmp(s->zones[z].name, name))
+				snprintf(s->zones[z].pageblocks,
+					 sizeof(s->zones[z].pageblocks), "%s",
+					 line + pos);
+	}
+	free(buf);
+}
+
 static void read_slabinfo(struct sample *s)
 {
 	char *buf = slurp("slabinfo"), *line, *save = NULL;
@@ -298,6 +329,8 @@ static void take(struct sample *s)
 	read_vmstat(s);
 	read_lru(s);
 	read_buddyinfo(s);
+	if (opt.zones || opt.record || opt.json)
+		read_pageblocks(s);
 	read_swapinfo(s);
 	if (opt.slab)
 		read_slabinfo(s);
@@ -422,7 +455,9 @@ static void json_report(FILE *f, const struct sample *prev,
 			for (o = 0; o < NR_ORDERS; o++)
 				fprintf(f, "%s%llu", o ? "," : "",
 					s->zones[z].free[o]);
-			fputs("]}", f);
+			fputs("],\"pageblocks\":", f);
+			print_json_string(f, s->zones[z].pageblocks);
+			fputc('}', f);
 		}
 		fputc(']', f);
 	}
@@ -503,6 +538,10 @@ static void text_report(const struct sample *prev, const struct sample *s)
 				printf(" %6llu", s->zones[z].free[o]);
 			putchar('\n');
 		}
+		/* U unmovable, M movable; lower case: a free pageblock. */
+		for (z = 0; z < s->nr_zones; z++)
+			printf("%-20s pageblocks %s\n", s->zones[z].name,
+			       s->zones[z].pageblocks);
 	}
 	if (opt.slab) {
 		printf("\n%-20s %8s %8s %7s %7s %10s\n", "cache", "active",
