@@ -224,16 +224,8 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 	if (!ret)
 		ret = svm_object_init(svm);
 	if (ret) {
-		svm_object_exit(svm);
-		svm_filemap_exit(svm);
-		svm_reclaim_exit(svm);
-		svm_vmalloc_exit(svm);
-		svm_highmem_exit(svm);
-		svm_slab_exit(svm);
-		svm_mem_exit(svm);
-		svm_release_chunks(svm);
-		kvfree(svm->chunks);
-		kfree(svm);
+		/* One teardown: each step tolerates what was never set up. */
+		svm_instance_destroy(svm);
 		return ERR_PTR(ret);
 	}
 	return svm;
@@ -244,7 +236,9 @@ EXPORT_SYMBOL_IF_KUNIT(svm_instance_create);
  * svm_instance_destroy() - give an instance's RAM back and free it
  * @svm: instance from svm_instance_create(); NULL or an error is ignored.
  *       Only the default object may be left: descriptors and private
- *       objects must be gone.
+ *       objects must be gone. svm_instance_create() also calls it on a
+ *       partly set up instance, so every step tolerates a subsystem that
+ *       was never initialised.
  *
  * Context: process context; may sleep.
  */

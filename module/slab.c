@@ -323,6 +323,35 @@ static unsigned int svm_default_limit(unsigned int size)
 }
 
 /*
+ * 2.6's calculate_slab_order(): the smallest order whose slab holds an
+ * object of @size and wastes at most 1/8 of itself, stopping at
+ * SVM_SLAB_BREAK_ORDER once one object fits (at SVM_SLAB_MAX_ORDER for
+ * objects too large for that). Sets @num (objects per slab) and
+ * @left_over (bytes unused); returns the order, or -EINVAL when not even
+ * an order-SVM_SLAB_MAX_ORDER slab holds one object.
+ */
+static int svm_calculate_slab_order(size_t size, size_t align, bool off_slab,
+				    unsigned int *num, size_t *left_over)
+{
+	unsigned int order;
+
+	for (order = 0; ; order++) {
+		*num = svm_kmem_cache_estimate(order, size, align, off_slab,
+					       left_over);
+		if (order >= SVM_SLAB_MAX_ORDER)
+			break;
+		if (!*num)
+			continue;
+		if (order >= SVM_SLAB_BREAK_ORDER)
+			break;
+		/* Acceptable internal fragmentation: 1/8 of the slab. */
+		if (*left_over * 8 <= (PAGE_SIZE << order))
+			break;
+	}
+	return *num ? order : -EINVAL;
+}
+
+/*
  * kmem_cache_create()'s calculations: object layout, slab order, on- or
  * off-slab descriptor, colours. Fills a zeroed descriptor.
  */
@@ -334,6 +363,7 @@ static int svm_cache_setup(struct svm_instance *svm,
 	size_t ralign = sizeof(void *), left_over = 0, mgmt;
 	unsigned int order, num = 0;
 	bool off_slab;
+	int ret;
 
 	/* Poisoning would destroy what the constructor built (2.4). */
 	if (ctor)
@@ -358,21 +388,11 @@ static int svm_cache_setup(struct svm_instance *svm,
 		return -EINVAL;
 
 	off_slab = size >= (PAGE_SIZE >> 3);
-	for (order = 0; ; order++) {
-		num = svm_kmem_cache_estimate(order, size, ralign, off_slab,
-					      &left_over);
-		if (order >= SVM_SLAB_MAX_ORDER)
-			break;
-		if (!num)
-			continue;
-		if (order >= SVM_SLAB_BREAK_ORDER)
-			break;
-		/* Acceptable internal fragmentation: 1/8 of the slab. */
-		if (left_over * 8 <= (PAGE_SIZE << order))
-			break;
-	}
-	if (!num)
-		return -EINVAL;
+	ret = svm_calculate_slab_order(size, ralign, off_slab, &num,
+				       &left_over);
+	if (ret < 0)
+		return ret;
+	order = ret;
 
 	mgmt = ALIGN(sizeof(struct svm_slab) + num * sizeof(u32),
 		     ralign);
