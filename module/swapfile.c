@@ -110,9 +110,24 @@ unsigned long svm_nr_swap_pages(struct svm_instance *svm)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_nr_swap_pages);
 
+/*
+ * Under si->lock: forget the shadow of @offset, whose slot is being
+ * freed, retired or handed out again. Whatever page it described is no
+ * longer the slot's.
+ */
+static void svm_swap_clear_shadow(struct svm_swap_info *si,
+				  unsigned long offset)
+{
+	if (si->shadows[offset]) {
+		si->shadows[offset] = 0;
+		atomic_long_dec(&si->nr_shadows);
+	}
+}
+
 static void svm_swap_range_alloc(struct svm_swap_info *si,
 				 unsigned long offset)
 {
+	svm_swap_clear_shadow(si, offset);
 	si->swap_map[offset] = 1;
 	si->inuse_pages++;
 	if (offset == si->lowest_bit)
@@ -241,6 +256,7 @@ void svm_swap_free(struct svm_instance *svm, struct svm_swp_entry entry)
 		    si->swap_map[offset] == SVM_SWAP_MAP_BAD) {
 			bad = true;
 		} else if (!--si->swap_map[offset]) {
+			svm_swap_clear_shadow(si, offset);
 			si->inuse_pages--;
 			if (offset < si->lowest_bit)
 				si->lowest_bit = offset;
@@ -309,6 +325,7 @@ void svm_swap_mark_bad(struct svm_instance *svm, struct svm_swp_entry entry,
 			si->swap_map[offset] -= uses;
 			busy = true;
 		} else {
+			svm_swap_clear_shadow(si, offset);
 			si->swap_map[offset] = SVM_SWAP_MAP_BAD;
 			si->inuse_pages--;
 			si->pages--;
@@ -378,6 +395,9 @@ static int svm_swap_parse_header(struct svm_swap_info *si,
 	si->swap_map = vzalloc(si->max);
 	if (!si->swap_map)
 		return -ENOMEM;
+	si->shadows = vcalloc(si->max, sizeof(*si->shadows));
+	if (!si->shadows)
+		return -ENOMEM;
 	si->swap_map[0] = SVM_SWAP_MAP_BAD;
 	si->pages = si->max - 1;
 	for (i = 0; i < hdr->info.nr_badpages; i++) {
@@ -444,16 +464,22 @@ static int svm_swap_read_header(struct svm_swap_info *si, bool format)
 /* Give back what a swapon took: the device, the swap_map, the bounce. */
 static void svm_swap_detach(struct svm_swap_info *si)
 {
+	u32 *shadows;
 	u8 *map;
 
 	spin_lock(&si->lock);
 	si->flags = 0;
 	map = si->swap_map;
 	si->swap_map = NULL;
+	shadows = si->shadows;
+	si->shadows = NULL;
+	/* Only slots leaked at unload can still hold one. */
+	atomic_long_set(&si->nr_shadows, 0);
 	si->pages = 0;
 	si->inuse_pages = 0;
 	si->cluster_nr = 0;
 	spin_unlock(&si->lock);
+	vfree(shadows);
 	vfree(map);
 	if (si->bdev_file)
 		fput(si->bdev_file);
@@ -875,7 +901,69 @@ void svm_swap_vmstat_show(struct seq_file *m, struct svm_instance *svm)
 		   si ? atomic_long_read(&si->read_errors) : 0);
 	seq_printf(m, "swap_bad_slots %ld\n",
 		   si ? atomic_long_read(&si->bad_slots) : 0);
+	seq_printf(m, "workingset_shadows %ld\n",
+		   si ? atomic_long_read(&si->nr_shadows) : 0);
 }
+
+/**
+ * svm_swap_set_shadow() - remember an evicted page's shadow beside its slot
+ * @svm: the instance
+ * @entry: the slot the page's data stays on
+ * @shadow: the value to keep, not 0 (module/workingset.c packs it)
+ *
+ * Kept only while the slot is in use: a slot freed meanwhile (its object
+ * truncated as the page left) has nothing left to refault.
+ *
+ * Context: task context; takes svm_swap_info.lock, under the page lock.
+ * Return: true when stored.
+ */
+bool svm_swap_set_shadow(struct svm_instance *svm, struct svm_swp_entry entry,
+			 u32 shadow)
+{
+	struct svm_swap_info *si = svm_si(svm, entry);
+	unsigned long offset = svm_swp_offset(entry);
+	bool stored = false;
+
+	if (!si)
+		return false;
+	spin_lock(&si->lock);
+	if (svm_si_valid(si, offset) && si->swap_map[offset] &&
+	    si->swap_map[offset] != SVM_SWAP_MAP_BAD) {
+		if (!si->shadows[offset])
+			atomic_long_inc(&si->nr_shadows);
+		si->shadows[offset] = shadow;
+		stored = true;
+	}
+	spin_unlock(&si->lock);
+	return stored;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_set_shadow);
+
+/**
+ * svm_swap_take_shadow() - consume the shadow of a slot being read back
+ * @svm: the instance
+ * @entry: the slot
+ *
+ * Context: task context; takes svm_swap_info.lock, under the page lock.
+ * Return: the shadow, now cleared; 0 when the slot holds none.
+ */
+u32 svm_swap_take_shadow(struct svm_instance *svm, struct svm_swp_entry entry)
+{
+	struct svm_swap_info *si = svm_si(svm, entry);
+	unsigned long offset = svm_swp_offset(entry);
+	u32 shadow = 0;
+
+	if (!si)
+		return 0;
+	spin_lock(&si->lock);
+	if (svm_si_valid(si, offset)) {
+		shadow = si->shadows[offset];
+		svm_swap_clear_shadow(si, offset);
+	}
+	spin_unlock(&si->lock);
+	return shadow;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_swap_take_shadow);
 
 static int swapinfo_show(struct seq_file *m, void *unused)
 {
@@ -948,7 +1036,9 @@ static void svm_swap_cache_check(struct svm_instance *svm,
  * nr_bad_io ones writes failed on, and
  * the usable ones add up to the area. Then each page of the swap cache is
  * marked SVM_PG_swapcache with its own entry, nr_cache matches, and its
- * slot is in use. The swap cache's lock and the area's are never held
+ * slot is in use. Shadows (module/workingset.c) sit only on slots in
+ * use and nr_shadows counts them. The swap cache's lock and the area's
+ * are never held
  * together, and nr_cache moves after the cache's lock is dropped, so that
  * second part is confirmed (svm_selfcheck_confirm()).
  *
@@ -959,13 +1049,21 @@ static void svm_swap_cache_check(struct svm_instance *svm,
 void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 {
 	struct svm_swap_info *si = svm->swap;
-	unsigned long offset, inuse = 0, bad = 0;
+	unsigned long offset, inuse = 0, bad = 0, shadows = 0;
 
 	if (!si)
 		return;
 	spin_lock(&si->lock);
 	for (offset = 0; offset < si->max; offset++) {
 		u8 count = si->swap_map[offset];
+
+		if (si->shadows[offset]) {
+			shadows++;
+			if (!count || count == SVM_SWAP_MAP_BAD)
+				svm_selfcheck_report(sc, "swap map: offset %lu count %#x has shadow %#x\n",
+						     offset, count,
+						     si->shadows[offset]);
+		}
 
 		if (count == SVM_SWAP_MAP_BAD)
 			bad++;
@@ -975,6 +1073,9 @@ void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 		else if (count)
 			inuse++;
 	}
+	if (shadows != atomic_long_read(&si->nr_shadows))
+		svm_selfcheck_report(sc, "swap map: nr_shadows %ld, map has %lu\n",
+				     atomic_long_read(&si->nr_shadows), shadows);
 	if (inuse != si->inuse_pages)
 		svm_selfcheck_report(sc, "swap map: inuse_pages %lu, map has %lu slots in use\n",
 				     si->inuse_pages, inuse);

@@ -111,6 +111,10 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  *         while slots may be handed out (2.4's SWP_USED, SWP_WRITEOK)
  * @swap_map: use count of each slot; SVM_SWAP_MAP_BAD for bad pages and
  *            the header
+ * @shadows: per slot, what the page that last left memory with its data
+ *           there remembered of its eviction (module/workingset.c); 0
+ *           for none. Allocated and freed with @swap_map: one value per
+ *           slot, so never more than the area has slots
  * @max: slots in the area, header included (last_page + 1)
  * @pages: usable slots
  * @lowest_bit: lowest slot that may be free
@@ -148,6 +152,7 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @bad_slots: slots marked bad after a failed write, over every swapon
  * @ra_pages: pages read ahead
  * @ra_hits: read-ahead pages later found by a fault
+ * @nr_shadows: non-zero entries of @shadows (the workingset_shadows gauge)
  */
 struct svm_swap_info {
 	struct svm_instance *svm;
@@ -162,6 +167,7 @@ struct svm_swap_info {
 	spinlock_t lock;	/* flags, swap_map and the scan state */
 	unsigned long flags;
 	u8 *swap_map;
+	u32 *shadows;
 	unsigned long max;
 	unsigned long pages;
 	unsigned long lowest_bit;
@@ -193,6 +199,7 @@ struct svm_swap_info {
 	atomic_long_t bad_slots;
 	atomic_long_t ra_pages;
 	atomic_long_t ra_hits;
+	atomic_long_t nr_shadows;
 };
 
 /* svm_swap_info.flags */
@@ -258,6 +265,9 @@ unsigned long svm_nr_swap_pages(struct svm_instance *svm);
 void svm_swap_debugfs_create(struct svm_instance *svm, struct dentry *dir);
 int svm_swapinfo_show(struct seq_file *m, struct svm_instance *svm);
 void svm_swap_vmstat_show(struct seq_file *m, struct svm_instance *svm);
+bool svm_swap_set_shadow(struct svm_instance *svm, struct svm_swp_entry entry,
+			 u32 shadow);
+u32 svm_swap_take_shadow(struct svm_instance *svm, struct svm_swp_entry entry);
 
 /* module/swap_state.c: the swap cache */
 int svm_add_to_swap_cache(struct svm_instance *svm, struct svm_page *page,
