@@ -31,7 +31,8 @@
  *           page table locks (k)
  *         svm_address_space.i_pages xa_lock
  *         swap cache xa_lock            (svm_swap_info.cache)
- *         svm_swap_info.lock            (swap_map, slot allocation)
+ *         svm_swap_info.lock            (swap_map, slot allocation, the
+ *                                        shadows of evicted pages)
  *         svm_lruvec.lru_lock
  *           svm_address_space.i_mmap_lock   (locked VMAs)
  *         svm_address_space.i_mmap_lock     (reclaim's reference walk)

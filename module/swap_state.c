@@ -23,6 +23,7 @@
 #include <shadowvm/page.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/workingset.h>
 #include <trace/events/shadowvm.h>
 
 /**
@@ -195,6 +196,8 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 	 */
 	if (readahead)
 		svm_set_page_readahead(page);
+	/* Read back soon after its eviction: straight to the active list. */
+	svm_workingset_refault(svm, page, entry);
 	svm_lru_cache_add(svm, page);
 	if (svm_swap_readpage(svm, page)) {
 		/* Not read: out of the cache, so that a later fault retries. */

@@ -36,6 +36,7 @@
 #include <shadowvm/slab.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/workingset.h>
 #include <trace/events/shadowvm.h>
 
 /**
@@ -213,6 +214,7 @@ void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
 		svm_set_page_active(page);
 		svm_clear_page_referenced(page);
 		svm_reclaim_count(svm, SVM_PGACTIVATE, 1);
+		svm_workingset_activation(svm, page);
 		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
 	}
 	spin_unlock(&lruvec->lru_lock);
@@ -416,11 +418,20 @@ static bool svm_pageout(struct svm_instance *svm, struct svm_page *page)
 	return true;
 }
 
-/* Free a locked, isolated, clean page if nobody else holds it. */
+/*
+ * Free a locked, isolated, clean page if nobody else holds it. A page
+ * with a copy on swap leaves its eviction time beside the slot, for a
+ * refault to find (svm_workingset_eviction()).
+ */
 static bool svm_try_free(struct svm_instance *svm, struct svm_page *page)
 {
+	struct svm_swp_entry entry = { 0 };
+
+	if (svm_page_swapcache(page))
+		entry.val = page->private;
 	if (!svm_remove_mapping(svm, page))
 		return false;
+	svm_workingset_eviction(svm, page, entry);
 	svm_unlock_page(page);
 	svm_put_page(svm, page);
 	return true;
@@ -581,6 +592,7 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 activate:
 		svm_set_page_active(page);
 		svm_reclaim_count(svm, SVM_PGACTIVATE, 1);
+		svm_workingset_activation(svm, page);
 		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
 keep:
 		svm_putback_lru_page(svm, page, true);
@@ -1035,6 +1047,8 @@ static const char * const svm_reclaim_event_names[SVM_NR_RECLAIM_EVENTS] = {
 	[SVM_PTE_DIRTY] = "pte_dirty",
 	[SVM_RMAP_VMA_SKIPPED] = "rmap_vma_skipped",
 	[SVM_PGUNMAP] = "pgunmap",
+	[SVM_WORKINGSET_REFAULT] = "workingset_refault",
+	[SVM_WORKINGSET_ACTIVATE] = "workingset_activate",
 };
 
 /**

@@ -69,6 +69,12 @@ enum svm_lru_list {
  * @SVM_RMAP_VMA_SKIPPED: VMAs the walk left out because their process
  *                        held its mmap_lock
  * @SVM_PGUNMAP: pages reclaim unmapped from every process
+ * @SVM_WORKINGSET_REFAULT: new swap-cache pages whose slot held a shadow
+ *                          left by the eviction of the page before
+ *                          (see Documentation/workingset.rst)
+ * @SVM_WORKINGSET_ACTIVATE: of those, put on the active list at once
+ *                           because their refault distance was within
+ *                           the active list of their node
  * @SVM_NR_RECLAIM_EVENTS: number of counters
  */
 enum svm_reclaim_event {
@@ -89,6 +95,8 @@ enum svm_reclaim_event {
 	SVM_PTE_DIRTY,
 	SVM_RMAP_VMA_SKIPPED,
 	SVM_PGUNMAP,
+	SVM_WORKINGSET_REFAULT,
+	SVM_WORKINGSET_ACTIVATE,
 	SVM_NR_RECLAIM_EVENTS,
 };
 
@@ -97,11 +105,16 @@ enum svm_reclaim_event {
  * @lru_lock: protects the lists and @nr (the book's pagemap_lru_lock)
  * @lists: the lists, indexed by enum svm_lru_list
  * @nr: pages on each list
+ * @nonresident_age: the node's clock for refault distances: pages freed
+ *                   by reclaim plus pages activated, since the instance
+ *                   was made (the kernel's lruvec->nonresident_age; see
+ *                   module/workingset.c)
  */
 struct svm_lruvec {
 	spinlock_t lru_lock;	/* the lists */
 	struct list_head lists[SVM_NR_LRU_LISTS];
 	unsigned long nr[SVM_NR_LRU_LISTS];
+	atomic_long_t nonresident_age;
 };
 
 /**

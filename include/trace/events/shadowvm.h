@@ -745,6 +745,45 @@ TRACE_EVENT(svm_swap_readahead,
 		  __entry->swp, __entry->target)
 );
 
+/**
+ * svm_workingset_refault - a swap slot that held a shadow was read back
+ * @instance: instance name
+ * @nid: node the page was evicted from
+ * @pfn: shadow pfn of the new swap-cache page
+ * @swp: the swap entry
+ * @distance: non-resident age that passed since the eviction, in pages
+ * @active: pages on the active list of node @nid
+ * @activated: @distance was within @active: the page starts out active
+ */
+TRACE_EVENT(svm_workingset_refault,
+	TP_PROTO(const char *instance, int nid, unsigned long pfn,
+		 unsigned int swp, unsigned long distance,
+		 unsigned long active, bool activated),
+	TP_ARGS(instance, nid, pfn, swp, distance, active, activated),
+	TP_STRUCT__entry(
+		__string(instance, instance)
+		__field(int, nid)
+		__field(unsigned long, pfn)
+		__field(unsigned int, swp)
+		__field(unsigned long, distance)
+		__field(unsigned long, active)
+		__field(bool, activated)
+	),
+	TP_fast_assign(
+		svm_assign_str(instance, instance);
+		__entry->nid = nid;
+		__entry->pfn = pfn;
+		__entry->swp = swp;
+		__entry->distance = distance;
+		__entry->active = active;
+		__entry->activated = activated;
+	),
+	TP_printk("%s nid=%d pfn=%#lx entry=%#x distance=%lu active=%lu activated=%d",
+		  __get_str(instance), __entry->nid, __entry->pfn,
+		  __entry->swp, __entry->distance, __entry->active,
+		  __entry->activated)
+);
+
 DECLARE_EVENT_CLASS(svm_file_rw,
 	TP_PROTO(const char *instance, unsigned long object, long long pos,
 		 unsigned long count, long ret),
