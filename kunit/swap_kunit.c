@@ -417,6 +417,154 @@ static void svm_reclaim_swap_test(struct kunit *test)
 }
 
 /*
+ * Pages 1..@n-1 of a new @as written to swap and freed (page 0, never
+ * written, becomes a hole): each leaves a shadow beside its slot.
+ */
+static void evict(struct kunit *test, struct svm_address_space *as, u32 n)
+{
+	struct svm_instance *svm = as->svm;
+
+	populate(test, as, n, n);
+	KUNIT_ASSERT_EQ(test, svm_shrink_all_memory(svm, 2 * n), n);
+	KUNIT_ASSERT_EQ(test, atomic_long_read(&as->nrswapped), n - 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_shadows), n - 1);
+	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_REFAULT), 0);
+}
+
+/*
+ * @n new pages of @as put on the active list directly, as if reclaim had
+ * activated them, so that the non-resident clock does not move.
+ */
+static void make_active(struct kunit *test, struct svm_address_space *as,
+			u32 n)
+{
+	struct svm_instance *svm = as->svm;
+	struct svm_page *page;
+	bool created;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		page = svm_find_or_create_page(as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		KUNIT_ASSERT_TRUE(test, svm_isolate_lru_page(svm, page));
+		svm_set_page_active(page);
+		svm_lru_cache_add(svm, page);
+		svm_put_page(svm, page);
+		svm_put_page(svm, page);
+	}
+}
+
+/*
+ * Pages 1..@n-1 of @as read back (read-ahead brings most of them): each
+ * with its data, active or not as @active says. Each new swap-cache page
+ * consumed its slot's shadow and counted a refault.
+ */
+static void refault(struct kunit *test, struct svm_address_space *as, u32 n,
+		    bool active)
+{
+	struct svm_instance *svm = as->svm;
+	struct svm_page *page;
+	bool created;
+	u32 i;
+
+	for (i = 1; i < n; i++) {
+		page = svm_find_or_create_page(as, i, &created);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
+		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, svm_page_active(page), active,
+				    "page %u", i);
+		KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
+		svm_put_page(svm, page);
+	}
+	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_REFAULT),
+			n - 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_shadows), 0);
+}
+
+/*
+ * Pages read back from swap while their refault distance (evictions and
+ * activations since their own eviction: a few dozen at most here) is
+ * within the 32 pages of the active list go straight to the active list.
+ */
+static void svm_workingset_activate_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 128, true);
+	struct svm_address_space as, hot;
+
+	svm_address_space_init(&as, svm, 1);
+	svm_address_space_init(&hot, svm, 2);
+	evict(test, &as, 8);
+	make_active(test, &hot, 32);
+	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32);
+	refault(test, &as, 8, true);
+	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_ACTIVATE),
+			7);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32 + 7);
+	svm_address_space_destroy(&hot);
+	svm_address_space_destroy(&as);
+}
+
+/*
+ * The same, but 64 more pages are evicted after them: a distance over
+ * 64 exceeds the 32 active pages, and the pages refault onto the
+ * inactive list like any new page. The refaults are counted all the same.
+ */
+static void svm_workingset_distance_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 128, true);
+	struct svm_address_space as, cold, hot;
+
+	svm_address_space_init(&as, svm, 1);
+	svm_address_space_init(&cold, svm, 2);
+	svm_address_space_init(&hot, svm, 3);
+	evict(test, &as, 8);
+	/* Never written: they leave holes, and move the clock only. */
+	populate(test, &cold, 64, 1);
+	KUNIT_ASSERT_EQ(test, svm_shrink_all_memory(svm, 128), 64);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_shadows), 7);
+	make_active(test, &hot, 32);
+	refault(test, &as, 8, false);
+	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_ACTIVATE),
+			0);
+	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32);
+	KUNIT_EXPECT_GE(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 7);
+	svm_address_space_destroy(&hot);
+	svm_address_space_destroy(&cold);
+	svm_address_space_destroy(&as);
+}
+
+/*
+ * A shadow lives only as long as its slot: truncating the object frees
+ * the slots and forgets their shadows, with no refault counted.
+ */
+static void svm_workingset_truncate_test(struct kunit *test)
+{
+	struct svm_instance *svm = create(test, 128, true);
+	struct svm_swap_info *si;
+	struct svm_address_space as;
+	unsigned long index, slot;
+	void *entry;
+
+	svm_address_space_init(&as, svm, 1);
+	evict(test, &as, 8);
+	si = svm->swap;
+	xa_for_each(&as.i_pages, index, entry) {
+		struct svm_swp_entry swp = { xa_to_value(entry) };
+
+		KUNIT_ASSERT_TRUE(test, xa_is_value(entry));
+		KUNIT_EXPECT_NE_MSG(test, si->shadows[svm_swp_offset(swp)], 0,
+				    "index %lu", index);
+	}
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 7);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&si->nr_shadows), 0);
+	for (slot = 0; slot < si->max; slot++)
+		KUNIT_EXPECT_EQ_MSG(test, si->shadows[slot], 0, "slot %lu",
+				    slot);
+	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_REFAULT), 0);
+	svm_address_space_destroy(&as);
+}
+
+/*
  * A swap completion stopped by svm_swap_end_io_hook at the point past
  * which nobody waits for it, and svm_swapoff() started meanwhile.
  */
@@ -738,6 +886,9 @@ static struct kunit_case svm_swap_cases[] = {
 	KUNIT_CASE(svm_lru_accessed_unevictable_test),
 	KUNIT_CASE(svm_reclaim_clean_test),
 	KUNIT_CASE(svm_reclaim_swap_test),
+	KUNIT_CASE(svm_workingset_activate_test),
+	KUNIT_CASE(svm_workingset_distance_test),
+	KUNIT_CASE(svm_workingset_truncate_test),
 	KUNIT_CASE(svm_swapoff_write_race_test),
 	KUNIT_CASE(svm_swapoff_read_race_test),
 	KUNIT_CASE(svm_swap_write_error_test),
