@@ -5,11 +5,12 @@
  *
  * The default object of an 8 MiB instance with swap is filled with 12 MiB
  * of patterned pages, then its two halves are read in turn by dd, each
- * half evicting the other, and its first third three times over. Every
+ * half evicting the other, and its first half three times over. Every
  * page read back from a slot its eviction left a shadow on is a refault;
- * those whose refault distance is within the active list are activated. Traced, each refault shows its distance
- * and the active list it was held against. Every page keeps its data, and
- * emptying the object frees the slots and their shadows.
+ * those whose refault distance is within the active list are activated.
+ * Traced, each refault shows its distance and the active list it was held
+ * against. Every page keeps its data, and emptying the object frees the
+ * slots and their shadows.
  *
  * Run as root in a guest with $SHADOWVM_KO naming the module, /dev/vda a
  * scratch disk and shadowvm not loaded.
@@ -36,7 +37,6 @@
 #define SEED		0x5eedUL
 /* Each half of the object, read by dd in 64 KiB blocks. */
 #define HALF_BLOCKS	(PAGES * PG / 2 / 65536)
-#define THIRD_BLOCKS	(PAGES * PG / 3 / 65536)
 #define DD		"dd if=/dev/shadowvm of=/dev/null bs=64k 2>/dev/null"
 
 FIXTURE(workingset) {
@@ -138,13 +138,14 @@ TEST_F_TIMEOUT(workingset, refaults_activate, 900)
 	EXPECT_LT((long long)PAGES / 4, svm_vmstat("pswpout"));
 	/*
 	 * First half, second, first, second: each evicts the other. Then
-	 * the first third three times: it fits in memory, not in the
-	 * inactive list beside what the halves left active.
+	 * the first half three times: it fits in memory, not in the
+	 * inactive list beside what the other half left active, so it
+	 * refaults at distances within the active list.
 	 */
 	snprintf(sweep, sizeof(sweep),
 		 "%s count=%lu; %s skip=%lu count=%lu; %s count=%lu; %s skip=%lu count=%lu; for i in 1 2 3; do %s count=%lu; done",
 		 DD, HALF_BLOCKS, DD, HALF_BLOCKS, HALF_BLOCKS, DD, HALF_BLOCKS,
-		 DD, HALF_BLOCKS, HALF_BLOCKS, DD, THIRD_BLOCKS);
+		 DD, HALF_BLOCKS, HALF_BLOCKS, DD, HALF_BLOCKS);
 	refault0 = svm_vmstat("workingset_refault");
 	activate0 = svm_vmstat("workingset_activate");
 
