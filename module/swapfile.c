@@ -1042,17 +1042,23 @@ static void svm_swap_cache_check(struct svm_instance *svm,
  * together, and nr_cache moves after the cache's lock is dropped, so that
  * second part is confirmed (svm_selfcheck_confirm()).
  *
- * Context: process context, while the area exists (swapoff runs only at
- * unload, as for svm_swapinfo_show()); takes the area's lock and the swap
- * cache's lock, one at a time.
+ * Context: process context; sleeps. Takes svm_swapon_mutex, so that the
+ * area stays attached or detached throughout (nothing is checked while
+ * none is attached), then the area's lock and the swap cache's lock, one
+ * at a time.
  */
 void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 {
-	struct svm_swap_info *si = svm->swap;
+	struct svm_swap_info *si;
 	unsigned long offset, inuse = 0, bad = 0, shadows = 0;
 
-	if (!si)
+	/* Keeps swapon and swapoff out: the map comes and goes with them. */
+	mutex_lock(&svm_swapon_mutex);
+	si = svm->swap;
+	if (!si || !(si->flags & SVM_SWP_USED)) {
+		mutex_unlock(&svm_swapon_mutex);
 		return;
+	}
 	spin_lock(&si->lock);
 	for (offset = 0; offset < si->max; offset++) {
 		u8 count = si->swap_map[offset];
@@ -1087,4 +1093,5 @@ void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 				     si->pages, si->max);
 	spin_unlock(&si->lock);
 	svm_selfcheck_confirm(sc, svm, svm_swap_cache_check);
+	mutex_unlock(&svm_swapon_mutex);
 }

@@ -210,6 +210,7 @@ TEST_F_TIMEOUT(swapoff, fits, TIMEOUT)
 	struct shadowvm_object_stats st;
 	unsigned long pages = 3 * MB / PAGE;
 	long long before;
+	char check[4096];
 
 	ASSERT_EQ(0, load(8, 1));
 	ASSERT_EQ(0, swap_out_then_free(&a, 3 * MB, 1, 8));
@@ -228,6 +229,9 @@ TEST_F_TIMEOUT(swapoff, fits, TIMEOUT)
 	EXPECT_EQ(0, verify(a.map, pages, 1, 1));
 	/* A second swapoff has nothing to detach. */
 	EXPECT_EQ(-EINVAL, swap_ioctl(a.fd, SHADOWVM_IOC_SWAPOFF, SWAPDEV, 0));
+	/* The selfcheck of an instance whose area is detached. */
+	ASSERT_LT(0, svm_fuzz_selfcheck(check, sizeof(check)));
+	EXPECT_STREQ("ok\n", check);
 	object_close(&a);
 	EXPECT_EQ(0, svm_vmstat("nr_file_pages"));
 	EXPECT_EQ(0, svm_unload());
