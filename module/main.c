@@ -101,6 +101,11 @@ module_param(write_notify, bool, 0444);
 MODULE_PARM_DESC(write_notify,
 		 "1: the first write to each mapped page faults (page_mkwrite) and marks it dirty; 0: PTEs are writable at once, dirty bits are collected when pages are unmapped (default 0)");
 
+static ushort dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode,
+		 "Permissions of /dev/shadowvm, octal, read and write bits only (default 0600); give a group access with dev_mode=0660 and a udev rule that sets the group (Documentation/usage.rst)");
+
 static char *refbit = "pte";
 static enum svm_refbit svm_refbit_mode;
 module_param(refbit, charp, 0444);
@@ -290,6 +295,11 @@ static int __init svm_check_params(unsigned long *nr_pages)
 		       SVM_PAGE_CLUSTER_MAX);
 		return -EINVAL;
 	}
+	if (!dev_mode || (dev_mode & ~0666)) {
+		pr_err("dev_mode=%#o: expected read and write bits only, e.g. 0660\n",
+		       dev_mode);
+		return -EINVAL;
+	}
 	if (svm_refbit_parse(refbit, &svm_refbit_mode)) {
 		pr_err("refbit=%s: expected pte or unmap\n", refbit);
 		return -EINVAL;
@@ -374,7 +384,7 @@ static int __init svm_init(void)
 		.minor = MISC_DYNAMIC_MINOR,
 		.name = KBUILD_MODNAME,
 		.fops = &svm_fops,
-		.mode = 0600,
+		.mode = dev_mode,
 	};
 	ret = misc_register(&svm_dev.misc);
 	if (ret) {

@@ -64,6 +64,14 @@ FIXTURE_VARIANT_ADD(bad_param, page_cluster) {
 	"page_cluster=7", EINVAL, "page_cluster=7: must be 0-6"
 };
 
+FIXTURE_VARIANT_ADD(bad_param, dev_mode_exec) {
+	"dev_mode=0777", EINVAL, "dev_mode=0777: expected read and write bits only"
+};
+
+FIXTURE_VARIANT_ADD(bad_param, dev_mode_zero) {
+	"dev_mode=0", EINVAL, "dev_mode=0: expected read and write bits only"
+};
+
 FIXTURE_VARIANT_ADD(bad_param, refbit) {
 	"refbit=young", EINVAL, "refbit=young: expected pte or unmap"
 };
@@ -374,6 +382,23 @@ TEST(swapdev_header)
  * through, then fails every page allocation of this task) must give back
  * what it had taken and fail the load with ENOMEM.
  */
+/* /dev/shadowvm gets the permissions dev_mode= asks for, 0600 without. */
+TEST(dev_mode)
+{
+	struct stat st;
+
+	ASSERT_FALSE(svm_loaded());
+	ASSERT_EQ(0, svm_load("mem=1M dev_mode=0660"));
+	EXPECT_EQ(0, stat("/dev/shadowvm", &st));
+	EXPECT_EQ(0660, st.st_mode & 07777);
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	ASSERT_EQ(0, svm_unload());
+	ASSERT_EQ(0, svm_load("mem=1M"));
+	EXPECT_EQ(0, stat("/dev/shadowvm", &st));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	ASSERT_EQ(0, svm_unload());
+}
+
 TEST(reservation_fails_midway)
 {
 	long base, after;
