@@ -221,15 +221,17 @@ TEST_F_TIMEOUT(swap, proc_mem_swapped, TIMEOUT)
 }
 
 /*
- * The read-ahead window follows its use: a sequential reader keeps it at
- * its starting 8 slots or above, a reader in a seeded random order brings
- * it below them, so that it does not read what nobody uses.
+ * The read-ahead window follows its use: a sequential reader keeps it
+ * open (most of its swap-ins find their page read ahead), a reader in a
+ * seeded random order brings it below its starting 8 slots, so that it
+ * does not read what nobody uses.
  */
 TEST_F_TIMEOUT(swap, readahead_adapts, TIMEOUT)
 {
 	uint64_t pages = self->size / PAGE, i, j, t, *order;
 	unsigned int seed = 20261130;
 	int fd = svm_object_open(O_RDWR, 1, self->size);
+	long long hits, in;
 	long bad = 0;
 	char *map;
 
@@ -237,8 +239,18 @@ TEST_F_TIMEOUT(swap, readahead_adapts, TIMEOUT)
 	map = map_object(fd, self->size);
 	ASSERT_NE(NULL, map);
 	fill(map, 0, pages, 3, 1);
+	hits = swapinfo("readahead_hits");
+	in = svm_vmstat("pswpin") - swapinfo("readahead_pages");
 	EXPECT_EQ(0, verify(map, 0, pages, 3, 1, 0));
-	EXPECT_GE(swapinfo("readahead_window"), 8);
+	/*
+	 * Most swap-ins of the sequential pass find their page read ahead;
+	 * the window is judged over the pass, not at its last fault, where
+	 * a read-ahead page reclaim took before its use halves it.
+	 */
+	hits = swapinfo("readahead_hits") - hits;
+	in = svm_vmstat("pswpin") - swapinfo("readahead_pages") - in;
+	EXPECT_LE(in + hits, 2 * hits) TH_LOG("hits %lld, waited for %lld", hits, in);
+	EXPECT_GE(swapinfo("readahead_window"), 2);
 	/* Out again, then read back in a Fisher-Yates order. */
 	fill(map, 0, pages, 3, 2);
 	order = malloc(pages * sizeof(*order));
