@@ -114,9 +114,13 @@ TEST_F_TIMEOUT(refbit, hot_set_under_streaming, 900)
 	if (variant->pte) {
 		EXPECT_LT(0, r.pte_scanned);
 		EXPECT_LT(0, r.pte_young);
-		/* A hot page is young at every look: aging never unmaps it. */
+		/*
+		 * A hot page is young at every look: aging never unmaps it.
+		 * (Eviction still may, when reclaim at a low priority looks at
+		 * it twice between two reads: r.hot_mapped is printed, not
+		 * checked.)
+		 */
 		EXPECT_GE((long long)r.touches / 4000, r.aging);
-		EXPECT_EQ((long)HOT_PAGES, r.hot_mapped);
 	} else {
 		EXPECT_EQ(0, r.pte_scanned);
 		/* Aging unmaps hot pages, and their next use faults. */
