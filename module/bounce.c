@@ -6,8 +6,12 @@
  * A device marked lowmem-only cannot reach a HIGHMEM page. Before the I/O
  * svm_bounce_map() takes a lowmem page from the instance's emergency pool
  * and, for a write, copies the HIGHMEM page into it; the device works on
- * that page. On completion svm_bounce_unmap() copies a read back into the
- * HIGHMEM page and returns the bounce page to the pool. The pool exists
+ * that page. When the I/O is over, svm_bounce_unmap() copies a read back
+ * into the HIGHMEM page and returns the bounce page to the pool. It runs
+ * in task context, never in the bio's completion: kmap and the pool need
+ * it, so swap I/O calls it from a work item (svm_swap_read_work() for
+ * reads; svm_swap_write_done(), from reclaim or the reap work, for
+ * writes; both in page_io.c). The pool exists
  * from the first lowmem-only device on, so that instances without one pay
  * nothing; its reserve lets swap writeback make progress when every other
  * lowmem page is gone.

@@ -14,7 +14,17 @@
 
 #define SHADOWVM_ABI_VERSION	3
 
-/* ioctl magic; 'S' 0xa0-0xaf is unused in ioctl-number.rst. */
+/*
+ * ioctl magic 'S', numbers 0xa0-0xaf. Documentation/userspace-api/ioctl/
+ * ioctl-number.rst gives 'S' to cdrom, SCSI and the sound sequencer, and
+ * 'S' 0x82-0xff to scsi/scsi.h; but no kernel header (6.1, 6.12) defines
+ * a command above 0x5396 (CDROM_TIMED_MEDIA_CHANGE), and the sequencer's
+ * use 0x00-0x7f. Our numbers are kept, since a released number never
+ * changes: no real command collides with them, and the handler compares
+ * the whole 32-bit number (direction, size, magic, number), so a cdrom
+ * or SCSI ioctl sent here fails with ENOTTY. What the overlap costs is
+ * decoding: strace may name our commands after another driver's range.
+ */
 #define SHADOWVM_IOC_MAGIC	'S'
 
 /**
