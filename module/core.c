@@ -200,6 +200,7 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 		return ERR_PTR(-ENOMEM);
 	strscpy(svm->name, params->name ? params->name : "shadowvm",
 		sizeof(svm->name));
+	mutex_init(&svm->swapon_mutex);
 	svm->nr_pages = params->nr_pages;
 	svm->max_order = min_t(unsigned int, params->max_order,
 			       MAX_PAGE_ORDER);

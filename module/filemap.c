@@ -47,8 +47,8 @@
  *         svm_address_space.i_mmap_lock (the VMAs mapping an object)
  *         task->alloc_lock (k)          (task_lock(): an opener's mm)
  *
- *   svm_swapon_mutex                    (swapon, swapoff)
- *     svm_swaplist_mutex                (swapoff's walk of every page
+ *   svm_instance.swapon_mutex           (swapon, swapoff)
+ *     svm_filemap.swaplist_mutex        (swapoff's walk of every page
  *                                        cache; an address space's
  *                                        creation and destruction)
  *       page lock                       (swapoff reads pages back, and
@@ -68,7 +68,7 @@
  *
  * Leaves, under which nothing else of ours is taken: svm_highmem.lock
  * (pkmap), svm_vmalloc.lock (vmlist), svm_mempool.lock,
- * svm_filemap.deferred_lock, svm_node_size_lock. The swap cache xa_lock
+ * svm_filemap.deferred_lock, svm_objects.node_size_lock. The swap cache xa_lock
  * and svm_swap_info.lock are never held together.
  *
  * Every lock here is taken in task context only; the allocators assert
@@ -138,6 +138,7 @@ int svm_filemap_init(struct svm_instance *svm)
 	spin_lock_init(&fm->deferred_lock);
 	INIT_LIST_HEAD(&fm->deferred);
 	INIT_DELAYED_WORK(&fm->deferred_work, svm_deferred_work);
+	mutex_init(&fm->swaplist_mutex);
 	INIT_LIST_HEAD(&fm->swaplist);
 	svm->filemap = fm;
 	return 0;

@@ -304,6 +304,7 @@ int svm_object_init(struct svm_instance *svm)
 
 	if (!objs)
 		return -ENOMEM;
+	spin_lock_init(&objs->node_size_lock);
 	svm->objects = objs;
 	ret = svm_oom_init(svm);
 	if (ret) {
@@ -404,14 +405,6 @@ struct svm_object *svm_file_object_get(struct file *file)
 	return svm_file_get_object(file->private_data);
 }
 
-/*
- * Serialises our i_size_write() calls on device nodes. Not the node's
- * i_rwsem: mmap() syncs under the mmap lock, and i_rwsem nests outside it
- * (a tmpfs or devtmpfs write faults on user memory under i_rwsem). Nobody
- * else writes a device node's i_size: truncate() refuses non-regular files.
- */
-static DEFINE_SPINLOCK(svm_node_size_lock);
-
 /**
  * svm_file_sync_size() - show the default object's size in fstat()
  * @file: a /dev/shadowvm file
@@ -431,10 +424,17 @@ void svm_file_sync_size(struct file *file, struct svm_object *obj)
 
 	if (obj != obj->svm->objects->def)
 		return;
-	/* Read under the lock: the last sync stores the newest size. */
-	spin_lock(&svm_node_size_lock);
+	/*
+	 * svm_objects.node_size_lock serialises our i_size_write() calls on
+	 * device nodes. Not the node's i_rwsem: mmap() syncs under the mmap
+	 * lock, and i_rwsem nests outside it (a tmpfs or devtmpfs write
+	 * faults on user memory under i_rwsem). Nobody else writes a device
+	 * node's i_size: truncate() refuses non-regular files. Read under
+	 * the lock, so that the last sync stores the newest size.
+	 */
+	spin_lock(&obj->svm->objects->node_size_lock);
 	i_size_write(inode, i_size_read(obj->inode));
-	spin_unlock(&svm_node_size_lock);
+	spin_unlock(&obj->svm->objects->node_size_lock);
 }
 
 /**

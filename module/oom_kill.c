@@ -45,10 +45,6 @@ module_param(oom_kill, bool, 0644);
 MODULE_PARM_DESC(oom_kill,
 		 "When a fault or write() finds no shadow page after reclaim: 1 (default) kills the process using the most shadow memory and retries, 0 fails the caller (SIGBUS, ENOSPC)");
 
-/* The header and candidate table are limited as the kernel's oom_rs. */
-static DEFINE_RATELIMIT_STATE(svm_oom_rs, DEFAULT_RATELIMIT_INTERVAL,
-			      DEFAULT_RATELIMIT_BURST);
-
 /* A page count in KiB, for the report. */
 #define K(x) ((x) << (PAGE_SHIFT - 10))
 
@@ -103,6 +99,8 @@ int svm_oom_init(struct svm_instance *svm)
 	mutex_init(&oom->lock);
 	mutex_init(&oom->files_lock);
 	INIT_LIST_HEAD(&oom->files);
+	ratelimit_state_init(&oom->dump_rs, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 	svm->objects->oom = oom;
 	return 0;
 }
@@ -541,7 +539,7 @@ static struct task_struct *svm_oom_select_and_kill(struct svm_instance *svm)
 		wait_for = get_task_struct(dying->task);
 		goto out;
 	}
-	dump = __ratelimit(&svm_oom_rs);
+	dump = __ratelimit(&svm->objects->oom->dump_rs);
 	if (dump)
 		svm_oom_dump_header(svm, &s);
 	if (!chosen) {

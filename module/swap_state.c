@@ -461,25 +461,17 @@ void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page)
 	svm_unlock_page(page);
 }
 
-/*
- * Guards each instance's list of address spaces (svm_filemap.swaplist,
- * 2.6's shmem_swaplist), for swapoff to find the swap entries in. It is
- * held across a whole walk, so an address space leaves the list only
- * when no swapoff is looking at it.
- */
-static DEFINE_MUTEX(svm_swaplist_mutex);
-
 /**
  * svm_swap_mapping_add() - let swapoff find an address space
  * @as: a new address space
  *
- * Context: process context; takes svm_swaplist_mutex.
+ * Context: process context; takes svm_filemap.swaplist_mutex.
  */
 void svm_swap_mapping_add(struct svm_address_space *as)
 {
-	mutex_lock(&svm_swaplist_mutex);
+	mutex_lock(&as->svm->filemap->swaplist_mutex);
 	list_add_tail(&as->swaplist, &as->svm->filemap->swaplist);
-	mutex_unlock(&svm_swaplist_mutex);
+	mutex_unlock(&as->svm->filemap->swaplist_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swap_mapping_add);
 
@@ -489,14 +481,14 @@ EXPORT_SYMBOL_IF_KUNIT(svm_swap_mapping_add);
  *
  * Waits for a swapoff walking it.
  *
- * Context: process context; takes svm_swaplist_mutex, so no page lock may
- * be held.
+ * Context: process context; takes svm_filemap.swaplist_mutex, so no page
+ * lock may be held.
  */
 void svm_swap_mapping_del(struct svm_address_space *as)
 {
-	mutex_lock(&svm_swaplist_mutex);
+	mutex_lock(&as->svm->filemap->swaplist_mutex);
 	list_del_init(&as->swaplist);
-	mutex_unlock(&svm_swaplist_mutex);
+	mutex_unlock(&as->svm->filemap->swaplist_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swap_mapping_del);
 
@@ -569,8 +561,8 @@ static int svm_unuse_mapping(struct svm_address_space *as)
  * slot. Pages being written, or evicted again meanwhile, are left for
  * the next pass.
  *
- * Context: process context; sleeps; takes svm_swaplist_mutex, then page
- * locks, and allocates.
+ * Context: process context; sleeps; takes svm_filemap.swaplist_mutex,
+ * then page locks, and allocates.
  * Return: 0; -ENOMEM when shadow memory cannot hold a page; -EIO when a
  * page cannot be read; -EINTR on a fatal signal. Pages brought back
  * before the failure stay in memory, the others on the device.
@@ -580,7 +572,7 @@ int svm_unuse_mappings(struct svm_instance *svm)
 	struct svm_address_space *as;
 	int err = 0;
 
-	mutex_lock(&svm_swaplist_mutex);
+	mutex_lock(&svm->filemap->swaplist_mutex);
 	list_for_each_entry(as, &svm->filemap->swaplist, swaplist) {
 		if (!atomic_long_read(&as->nrswapped) &&
 		    !atomic_long_read(&as->nrpages))
@@ -589,7 +581,7 @@ int svm_unuse_mappings(struct svm_instance *svm)
 		if (err)
 			break;
 	}
-	mutex_unlock(&svm_swaplist_mutex);
+	mutex_unlock(&svm->filemap->swaplist_mutex);
 	return err;
 }
 

@@ -47,14 +47,14 @@
 #define SVM_UNUSE_TIMEOUT	(10 * HZ)
 
 /*
- * Serialises swapon and swapoff (the kernel's swapon_mutex). The
- * struct svm_swap_info, once made, lives as long as its instance, as
- * 2.4's swap_info[] entries do: swapoff only detaches the device and
- * frees the swap_map, so everything that reads svm->swap without this
- * mutex (reclaim, faults, the debugfs files) reads valid memory, and
- * checks SVM_SWP_USED under the area's lock before using the swap_map.
+ * svm_instance.swapon_mutex serialises an instance's swapon and swapoff
+ * (the kernel's swapon_mutex). The struct svm_swap_info, once made, lives
+ * as long as its instance, as 2.4's swap_info[] entries do: swapoff only
+ * detaches the device and frees the swap_map, so everything that reads
+ * svm->swap without the mutex (reclaim, faults, the debugfs files) reads
+ * valid memory, and checks SVM_SWP_USED under the area's lock before
+ * using the swap_map.
  */
-static DEFINE_MUTEX(svm_swapon_mutex);
 
 /* The area @entry belongs to; its swap_map only under ->lock and USED. */
 static struct svm_swap_info *svm_si(struct svm_instance *svm,
@@ -523,7 +523,7 @@ static struct svm_swap_info *svm_swap_info_alloc(struct svm_instance *svm)
  * line, on a device without a valid header. At load time or at run time
  * (SHADOWVM_IOC_SWAPON), also after a swapoff.
  *
- * Context: process context; may sleep; takes svm_swapon_mutex.
+ * Context: process context; may sleep; takes svm->swapon_mutex.
  * Return: 0, -EBUSY when the instance has an area attached, -EINVAL for
  * a bad header or parameters, or the errno of opening or reading the
  * device.
@@ -538,7 +538,7 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 	if (!p->path || p->path[0] != '/' ||
 	    p->page_cluster > SVM_PAGE_CLUSTER_MAX)
 		return -EINVAL;
-	mutex_lock(&svm_swapon_mutex);
+	mutex_lock(&svm->swapon_mutex);
 	si = svm->swap;
 	if (si && (si->flags & SVM_SWP_USED)) {
 		ret = -EBUSY;
@@ -584,7 +584,7 @@ int svm_swapon(struct svm_instance *svm, const struct svm_swap_params *p)
 		WRITE_ONCE(svm->swap, si);
 	pr_info("%s: adding swap on %s: %lu KiB, %lu bad pages\n", svm->name,
 		si->path, si->pages << (PAGE_SHIFT - 10), si->nr_badpages);
-	mutex_unlock(&svm_swapon_mutex);
+	mutex_unlock(&svm->swapon_mutex);
 	return 0;
 fail:
 	if (new)
@@ -592,7 +592,7 @@ fail:
 	else
 		svm_swap_detach(si);
 unlock:
-	mutex_unlock(&svm_swapon_mutex);
+	mutex_unlock(&svm->swapon_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_swapon);
@@ -695,7 +695,7 @@ static int svm_swap_deactivate(struct svm_instance *svm, bool unload)
 	struct svm_swap_info *si = svm->swap;
 	int err;
 
-	lockdep_assert_held(&svm_swapon_mutex);
+	lockdep_assert_held(&svm->swapon_mutex);
 	spin_lock(&si->lock);
 	si->flags &= ~SVM_SWP_WRITEOK;
 	spin_unlock(&si->lock);
@@ -741,7 +741,7 @@ static int svm_swap_deactivate(struct svm_instance *svm, bool unload)
  * fail: a slot still in use is reported as a leak. Then the area itself
  * is freed.
  *
- * Context: process context; may sleep; takes svm_swapon_mutex.
+ * Context: process context; may sleep; takes svm->swapon_mutex.
  */
 void svm_swapoff(struct svm_instance *svm)
 {
@@ -749,11 +749,11 @@ void svm_swapoff(struct svm_instance *svm)
 
 	if (!si)
 		return;
-	mutex_lock(&svm_swapon_mutex);
+	mutex_lock(&svm->swapon_mutex);
 	if (si->flags & SVM_SWP_USED)
 		svm_swap_deactivate(svm, true);
 	WRITE_ONCE(svm->swap, NULL);
-	mutex_unlock(&svm_swapon_mutex);
+	mutex_unlock(&svm->swapon_mutex);
 	/* Nothing but this instance's teardown could see @si any more. */
 	svm_swap_info_free(si);
 }
@@ -765,11 +765,11 @@ static int svm_swapoff_path(struct svm_instance *svm, const char *path)
 	struct svm_swap_info *si;
 	int ret = -EINVAL;
 
-	mutex_lock(&svm_swapon_mutex);
+	mutex_lock(&svm->swapon_mutex);
 	si = svm->swap;
 	if (si && (si->flags & SVM_SWP_USED) && !strcmp(si->path, path))
 		ret = svm_swap_deactivate(svm, false);
-	mutex_unlock(&svm_swapon_mutex);
+	mutex_unlock(&svm->swapon_mutex);
 	return ret;
 }
 
@@ -1042,7 +1042,7 @@ static void svm_swap_cache_check(struct svm_instance *svm,
  * together, and nr_cache moves after the cache's lock is dropped, so that
  * second part is confirmed (svm_selfcheck_confirm()).
  *
- * Context: process context; sleeps. Takes svm_swapon_mutex, so that the
+ * Context: process context; sleeps. Takes svm->swapon_mutex, so that the
  * area stays attached or detached throughout (nothing is checked while
  * none is attached), then the area's lock and the swap cache's lock, one
  * at a time.
@@ -1053,10 +1053,10 @@ void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 	unsigned long offset, inuse = 0, bad = 0, shadows = 0;
 
 	/* Keeps swapon and swapoff out: the map comes and goes with them. */
-	mutex_lock(&svm_swapon_mutex);
+	mutex_lock(&svm->swapon_mutex);
 	si = svm->swap;
 	if (!si || !(si->flags & SVM_SWP_USED)) {
-		mutex_unlock(&svm_swapon_mutex);
+		mutex_unlock(&svm->swapon_mutex);
 		return;
 	}
 	spin_lock(&si->lock);
@@ -1093,5 +1093,5 @@ void svm_swap_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 				     si->pages, si->max);
 	spin_unlock(&si->lock);
 	svm_selfcheck_confirm(sc, svm, svm_swap_cache_check);
-	mutex_unlock(&svm_swapon_mutex);
+	mutex_unlock(&svm->swapon_mutex);
 }

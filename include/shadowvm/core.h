@@ -13,6 +13,7 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/mmzone.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <shadowvm/compat.h>
 
@@ -110,6 +111,8 @@ struct svm_params {
  * @filemap: page-cache state: LRU list, vmstat counters
  * @objects: the default object (see include/shadowvm/object.h)
  * @reclaim: LRU lists and kswapd of each node (include/shadowvm/vmscan.h)
+ * @swapon_mutex: serialises svm_swapon() and svm_swapoff() (the
+ *                kernel's swapon_mutex)
  * @swap: the swap area, NULL until svm_swapon() (include/shadowvm/swap.h)
  */
 struct svm_instance {
@@ -139,6 +142,7 @@ struct svm_instance {
 	struct svm_filemap *filemap;
 	struct svm_objects *objects;
 	struct svm_reclaim *reclaim;
+	struct mutex swapon_mutex;	/* swapon/swapoff of @swap */
 	struct svm_swap_info *swap;
 };
 

@@ -14,6 +14,7 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -149,8 +150,11 @@ enum svm_vm_event {
  *            linked by their @lru; each holds its last reference
  * @nr_deferred: pages on @deferred
  * @deferred_work: retries @deferred until every real page is released
- * @swaplist: every address space of the instance, for swapoff
- *            (svm_swap_mapping_add()); under svm_swaplist_mutex
+ * @swaplist_mutex: guards @swaplist (2.6's shmem_swaplist_mutex); held
+ *                  across a whole swapoff walk, so an address space
+ *                  leaves the list only when no swapoff is looking at it
+ * @swaplist: every address space of the instance, for swapoff to find
+ *            the swap entries in (svm_swap_mapping_add())
  */
 struct svm_filemap {
 	struct svm_instance *svm;
@@ -161,6 +165,7 @@ struct svm_filemap {
 	struct list_head deferred;
 	unsigned long nr_deferred;
 	struct delayed_work deferred_work;
+	struct mutex swaplist_mutex;	/* @swaplist */
 	struct list_head swaplist;
 };
 

@@ -72,6 +72,7 @@ struct svm_object {
 /**
  * struct svm_objects - objects state of an instance
  * @def: the default object every open() starts on
+ * @node_size_lock: serialises svm_file_sync_size(), see there
  * @fault_around_pages: size of the aligned window of pages one fault maps
  *                      (and, on sequential first touch, allocates): a
  *                      power of 2 up to SVM_FAULT_AROUND_MAX; 1 maps the
@@ -85,6 +86,7 @@ struct svm_object {
  */
 struct svm_objects {
 	struct svm_object *def;
+	spinlock_t node_size_lock;	/* i_size of the device nodes */
 	unsigned int fault_around_pages;
 	bool write_notify;
 	struct svm_oom *oom;

@@ -11,6 +11,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/types.h>
 
 struct file;
@@ -43,6 +44,8 @@ struct svm_oom_file {
  *          back; NULL when no kill is in flight. Under @lock.
  * @files_lock: protects @files
  * @files: every open descriptor of the instance, as struct svm_oom_file
+ * @dump_rs: limits the report's header and candidate table, as the
+ *           kernel's oom_rs does
  */
 struct svm_oom {
 	struct svm_instance *svm;
@@ -50,6 +53,7 @@ struct svm_oom {
 	struct task_struct *victim;
 	struct mutex files_lock;	/* @files */
 	struct list_head files;
+	struct ratelimit_state dump_rs;
 };
 
 int svm_oom_init(struct svm_instance *svm);
