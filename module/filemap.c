@@ -239,6 +239,24 @@ unsigned long svm_vm_event(struct svm_instance *svm, enum svm_vm_event ev)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vm_event);
 
+/*
+ * An address space gained (@n > 0) or lost (@n < 0) pages: its count,
+ * the instance's nr_file_pages and the pgcache_add or pgcache_delete
+ * event move together, as in the kernel's __filemap_add_folio() and
+ * page_cache_delete(). Callers trace each page themselves.
+ */
+static void svm_account_cache_pages(struct svm_address_space *as, long n)
+{
+	struct svm_instance *svm = as->svm;
+
+	atomic_long_add(n, &as->nrpages);
+	atomic_long_add(n, &svm->filemap->nr_file_pages);
+	if (n > 0)
+		svm_count_vm_events(svm, SVM_PGCACHE_ADD, n);
+	else
+		svm_count_vm_events(svm, SVM_PGCACHE_DELETE, -n);
+}
+
 /**
  * svm_address_space_init() - set up an empty page cache
  * @as: the address space
@@ -486,7 +504,6 @@ int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 			  u32 index)
 {
 	struct svm_instance *svm = as->svm;
-	struct svm_filemap *fm = svm->filemap;
 	struct svm_page *old;
 	int err = 0;
 
@@ -506,9 +523,7 @@ int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 	}
 	/* Under the page lock: truncation cannot have taken it out yet. */
 	svm_lru_cache_add(svm, page);
-	atomic_long_inc(&as->nrpages);
-	atomic_long_inc(&fm->nr_file_pages);
-	svm_count_vm_event(svm, SVM_PGCACHE_ADD);
+	svm_account_cache_pages(as, 1);
 	trace_svm_page_cache_add(svm->name, as->id, index,
 				 svm_page_to_pfn(svm, page));
 	return 0;
@@ -566,9 +581,7 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 	if (claimed) {
 		/* The object's use of the slot moves from the entry to the page. */
 		atomic_long_dec(&as->nrswapped);
-		atomic_long_inc(&as->nrpages);
-		atomic_long_inc(&svm->filemap->nr_file_pages);
-		svm_count_vm_event(svm, SVM_PGCACHE_ADD);
+		svm_account_cache_pages(as, 1);
 		trace_svm_page_cache_add(svm->name, as->id, index,
 					 svm_page_to_pfn(svm, page));
 		if (svm_test_clear_page_readahead(page)) {
@@ -732,7 +745,6 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 			      unsigned int nr, struct svm_page **pages)
 {
 	struct svm_instance *svm = as->svm;
-	struct svm_filemap *fm = svm->filemap;
 	XA_STATE(xas, &as->i_pages, start);
 	unsigned long new = 0, todo, added = 0;
 	struct svm_page *page;
@@ -792,11 +804,8 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 					 svm_page_to_pfn(svm, page));
 		n++;
 	}
-	if (n) {
-		atomic_long_add(n, &as->nrpages);
-		atomic_long_add(n, &fm->nr_file_pages);
-		atomic_long_add(n, &fm->events[SVM_PGCACHE_ADD]);
-	}
+	if (n)
+		svm_account_cache_pages(as, n);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_create_pages);
@@ -975,7 +984,6 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
 				       struct svm_page *page)
 {
 	struct svm_instance *svm = as->svm;
-	struct svm_filemap *fm = svm->filemap;
 	u32 index = page->index;
 
 	if (xa_cmpxchg(&as->i_pages, index, page, NULL, 0) != page)
@@ -985,9 +993,7 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
 	svm_page_harvest_dirty(svm, page);
 	svm_clear_page_dirty_for_io(as, page);
 	page->mapping = NULL;
-	atomic_long_dec(&as->nrpages);
-	atomic_long_dec(&fm->nr_file_pages);
-	svm_count_vm_event(svm, SVM_PGCACHE_DELETE);
+	svm_account_cache_pages(as, -1);
 	trace_svm_page_cache_delete(svm->name, as->id, index,
 				    svm_page_to_pfn(svm, page));
 	/* The object's use of the slot goes with the page. */
@@ -1078,9 +1084,7 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 		xa_unlock(&as->i_pages);
 		if (swapped)
 			atomic_long_inc(&as->nrswapped);
-		atomic_long_dec(&as->nrpages);
-		atomic_long_dec(&svm->filemap->nr_file_pages);
-		svm_count_vm_event(svm, SVM_PGCACHE_DELETE);
+		svm_account_cache_pages(as, -1);
 		trace_svm_page_cache_delete(svm->name, as->id, index,
 					    svm_page_to_pfn(svm, page));
 	}

@@ -31,6 +31,7 @@
 #include <shadowvm/core.h>
 #include <shadowvm/debugfs.h>
 #include <shadowvm/filemap.h>
+#include <shadowvm/mm_inline.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
 #include <shadowvm/slab.h>
@@ -129,10 +130,8 @@ void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page)
 	enum svm_lru_list lru = svm_page_lru_list(page);
 
 	spin_lock(&lruvec->lru_lock);
-	if (!svm_test_set_page_lru(page)) {
-		list_add(&page->lru, &lruvec->lists[lru]);
-		lruvec->nr[lru]++;
-	}
+	if (!svm_test_set_page_lru(page))
+		svm_add_page_to_lru_list(page, lruvec, lru);
 	spin_unlock(&lruvec->lru_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_lru_cache_add);
@@ -148,10 +147,9 @@ void svm_lru_del(struct svm_instance *svm, struct svm_page *page)
 	struct svm_lruvec *lruvec = svm_page_lruvec(svm, page);
 
 	spin_lock(&lruvec->lru_lock);
-	if (svm_test_clear_page_lru(page)) {
-		list_del_init(&page->lru);
-		lruvec->nr[svm_page_lru_list(page)]--;
-	}
+	if (svm_test_clear_page_lru(page))
+		svm_del_page_from_lru_list(page, lruvec,
+					   svm_page_lru_list(page));
 	svm_clear_page_active(page);
 	svm_clear_page_unevictable(page);
 	spin_unlock(&lruvec->lru_lock);
@@ -173,8 +171,8 @@ bool svm_isolate_lru_page(struct svm_instance *svm, struct svm_page *page)
 
 	spin_lock(&lruvec->lru_lock);
 	if (svm_test_clear_page_lru(page)) {
-		list_del_init(&page->lru);
-		lruvec->nr[svm_page_lru_list(page)]--;
+		svm_del_page_from_lru_list(page, lruvec,
+					   svm_page_lru_list(page));
 		svm_get_page(page);
 		ret = true;
 	}
@@ -208,9 +206,8 @@ void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
 	spin_lock(&lruvec->lru_lock);
 	if (svm_page_lru(page) && !svm_page_active(page) &&
 	    !svm_page_unevictable(page)) {
-		list_move(&page->lru, &lruvec->lists[SVM_LRU_ACTIVE]);
-		lruvec->nr[SVM_LRU_INACTIVE]--;
-		lruvec->nr[SVM_LRU_ACTIVE]++;
+		svm_move_page_lru_list(page, lruvec, SVM_LRU_INACTIVE,
+				       SVM_LRU_ACTIVE);
 		svm_set_page_active(page);
 		svm_clear_page_referenced(page);
 		svm_reclaim_count(svm, SVM_PGACTIVATE, 1);
@@ -251,9 +248,9 @@ void svm_rescue_unevictable(struct svm_instance *svm,
 			    svm_mapping_locked(as, page->index))
 				continue;
 			svm_clear_page_unevictable(page);
-			list_move(&page->lru, &lruvec->lists[SVM_LRU_INACTIVE]);
-			lruvec->nr[SVM_LRU_UNEVICTABLE]--;
-			lruvec->nr[SVM_LRU_INACTIVE]++;
+			svm_move_page_lru_list(page, lruvec,
+					       SVM_LRU_UNEVICTABLE,
+					       SVM_LRU_INACTIVE);
 			rescued++;
 		}
 		spin_unlock(&lruvec->lru_lock);
@@ -308,12 +305,12 @@ static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *nr,
 							lru);
 
 		svm_clear_page_lru(page);
-		list_move(&page->lru, dst);
+		svm_del_page_from_lru_list(page, lruvec, lru);
+		list_add(&page->lru, dst);
 		svm_get_page(page);
 		trace_svm_lru_isolate(svm->name, svm_page_to_pfn(svm, page));
 		n++;
 	}
-	lruvec->nr[lru] -= n;
 	spin_unlock(&lruvec->lru_lock);
 	return n;
 }
