@@ -14,6 +14,7 @@
 #include <shadowvm/gfp.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/selfcheck.h>
 
 #include "svm_kunit.h"
 

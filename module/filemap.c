@@ -99,12 +99,12 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
-#include <shadowvm/debugfs.h>
 #include <shadowvm/filemap.h>
 #include <shadowvm/gfp.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/selfcheck.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>

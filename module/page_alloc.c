@@ -30,10 +30,10 @@
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
 
-#include <shadowvm/debugfs.h>
 #include <shadowvm/fault_inject.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
+#include <shadowvm/selfcheck.h>
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
 

@@ -29,10 +29,10 @@
 #include <uapi/linux/shadowvm.h>
 
 #include <shadowvm/core.h>
-#include <shadowvm/debugfs.h>
 #include <shadowvm/filemap.h>
 #include <shadowvm/highmem.h>
 #include <shadowvm/page.h>
+#include <shadowvm/selfcheck.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>

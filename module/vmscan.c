@@ -29,11 +29,11 @@
 #include <kunit/visibility.h>
 
 #include <shadowvm/core.h>
-#include <shadowvm/debugfs.h>
 #include <shadowvm/filemap.h>
 #include <shadowvm/mm_inline.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/selfcheck.h>
 #include <shadowvm/slab.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
