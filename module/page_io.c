@@ -24,7 +24,6 @@
 #include <shadowvm/filemap.h>
 #include <shadowvm/page.h>
 #include <shadowvm/swap.h>
-#include <shadowvm/vmscan.h>
 #include <trace/events/shadowvm.h>
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -73,15 +72,6 @@ static inline int svm_swap_fail_test(struct svm_swap_bio *sb, bool write,
 }
 #endif
 
-/* Frees written pages nobody reclaiming came to free. */
-static void svm_swap_reap_work(struct work_struct *work)
-{
-	struct svm_swap_info *si = container_of(work, struct svm_swap_info,
-						reap_work);
-
-	svm_reap_written_background(si->svm);
-}
-
 /* The last bio's completion is over: svm_swap_io_quiesce() may go on. */
 static void svm_swap_users_release(struct percpu_ref *ref)
 {
@@ -94,17 +84,19 @@ static void svm_swap_users_release(struct percpu_ref *ref)
 /**
  * svm_swap_io_init() - set up an area's bios
  * @si: the area
+ * @reap_work: reclaim's work item that frees written pages; each write
+ *             completion that finds @si->written empty queues it
  *
  * Context: process context; may sleep.
  * Return: 0 or -ENOMEM.
  */
-int svm_swap_io_init(struct svm_swap_info *si)
+int svm_swap_io_init(struct svm_swap_info *si, struct work_struct *reap_work)
 {
 	int ret;
 
 	init_llist_head(&si->written);
 	init_waitqueue_head(&si->written_wait);
-	INIT_WORK(&si->reap_work, svm_swap_reap_work);
+	si->reap_work = reap_work;
 	init_completion(&si->comp);
 	ret = percpu_ref_init(&si->users, svm_swap_users_release,
 			      PERCPU_REF_ALLOW_REINIT,
@@ -135,7 +127,7 @@ void svm_swap_io_quiesce(struct svm_swap_info *si)
 {
 	percpu_ref_kill(&si->users);
 	wait_for_completion(&si->comp);
-	flush_work(&si->reap_work);
+	flush_work(si->reap_work);
 }
 
 /**
@@ -147,7 +139,6 @@ void svm_swap_io_quiesce(struct svm_swap_info *si)
  */
 void svm_swap_io_exit(struct svm_swap_info *si)
 {
-	cancel_work_sync(&si->reap_work);
 	bioset_exit(&si->bioset);
 	percpu_ref_exit(&si->users);
 }
@@ -215,7 +206,7 @@ static void svm_swap_write_end_io(struct bio *bio)
 	svm_unlock_page(sb->page);
 	atomic_inc(&si->nr_written);
 	if (llist_add(&sb->node, &si->written))
-		queue_work(system_unbound_wq, &si->reap_work);
+		queue_work(system_unbound_wq, si->reap_work);
 	atomic_dec(&si->writes_inflight);
 	svm_swap_end_io_test(si);
 	wake_up_all(&si->written_wait);
@@ -326,25 +317,6 @@ struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 	if (*error)
 		svm_swap_write_failed(svm, page);
 	return page;
-}
-
-/**
- * svm_swap_reap_flush() - wait for the reap work the write completions
- * queued
- * @svm: the instance
- *
- * The work may have taken completed writes off the list before the
- * caller looked: once it has run, their pages are freed or back on their
- * lists, and counted.
- *
- * Context: process context; sleeps.
- */
-void svm_swap_reap_flush(struct svm_instance *svm)
-{
-	struct svm_swap_info *si = svm->swap;
-
-	if (si)
-		flush_work(&si->reap_work);
 }
 
 static void svm_swap_read_done(struct svm_swap_bio *sb, int err)

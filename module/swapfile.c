@@ -505,7 +505,7 @@ static struct svm_swap_info *svm_swap_info_alloc(struct svm_instance *svm)
 	si->bounce.svm = svm;
 	spin_lock_init(&si->lock);
 	xa_init(&si->cache);
-	if (svm_swap_io_init(si)) {
+	if (svm_swap_io_init(si, &svm->reclaim->reap_work)) {
 		svm_swap_io_exit(si);
 		kfree(si);
 		return NULL;

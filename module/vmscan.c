@@ -478,17 +478,29 @@ unsigned long svm_reap_written(struct svm_instance *svm, bool wait)
 	return n;
 }
 
-/**
- * svm_reap_written_background() - svm_reap_written() for the work item
- * write completions queue when no reclaimer comes by
- * @svm: the instance
- *
- * Context: process context; sleeps.
+/*
+ * svm_reap_written() for swap write completions to queue when no
+ * reclaimer comes by: each area's completions queue it
+ * (svm_swap_io_init()).
  */
-void svm_reap_written_background(struct svm_instance *svm)
+static void svm_reap_work(struct work_struct *work)
 {
+	struct svm_reclaim *rc = container_of(work, struct svm_reclaim,
+					      reap_work);
+	struct svm_instance *svm = rc->svm;
+
 	svm_reclaim_count(svm, SVM_PGSTEAL_KSWAPD,
 			  svm_reap_written(svm, false));
+}
+
+/*
+ * Wait for the reap work the write completions queued: it may have taken
+ * completed writes off the list before the caller looked. Once it has
+ * run, their pages are freed or back on their lists, and counted.
+ */
+static void svm_reap_flush(struct svm_instance *svm)
+{
+	flush_work(&svm->reclaim->reap_work);
 }
 
 enum svm_page_references {
@@ -805,7 +817,7 @@ unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 			svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
 					  svm_reap_written(svm, true));
 		/* Or the reap work frees them, and counts them when done. */
-		svm_swap_reap_flush(svm);
+		svm_reap_flush(svm);
 		svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
 				  svm_reap_written(svm, false));
 		done = svm_reclaimed_total(svm) - start;
@@ -936,6 +948,8 @@ int svm_reclaim_init(struct svm_instance *svm, bool kswapd)
 
 	if (!rc)
 		return -ENOMEM;
+	rc->svm = svm;
+	INIT_WORK(&rc->reap_work, svm_reap_work);
 	svm->reclaim = rc;
 	rc->node = kcalloc(nr_node_ids, sizeof(*rc->node), GFP_KERNEL);
 	if (!rc->node)
@@ -1010,6 +1024,8 @@ void svm_reclaim_exit(struct svm_instance *svm)
 	if (!rc)
 		return;
 	svm_kswapd_stop(svm);
+	/* Idle: svm_swapoff() quiesced the area whose completions queue it. */
+	cancel_work_sync(&rc->reap_work);
 	for (nid = 0; rc->node && nid < nr_node_ids; nid++) {
 		struct svm_node_reclaim *nr = rc->node[nid];
 

@@ -134,8 +134,8 @@ static inline unsigned long svm_swp_offset(struct svm_swp_entry e)
  * @nr_written: entries on @written
  * @writes_inflight: writes submitted and not completed
  * @written_wait: woken at each completed write
- * @reap_work: frees written pages soon after their writes complete, when
- *             no reclaimer comes by first
+ * @reap_work: reclaim's work item that frees written pages soon after
+ *             their writes complete, when no reclaimer comes by first
  * @users: held by each bio from its allocation until its completion's last
  *         touch of the area, in whatever context that runs; svm_swapoff()
  *         frees the area only once it is gone (svm_swap_io_quiesce())
@@ -185,7 +185,7 @@ struct svm_swap_info {
 	atomic_t nr_written;
 	atomic_t writes_inflight;
 	wait_queue_head_t written_wait;
-	struct work_struct reap_work;
+	struct work_struct *reap_work;
 	struct percpu_ref users;
 	struct completion comp;
 	atomic_long_t clusters;
@@ -287,7 +287,7 @@ int svm_unuse_mappings(struct svm_instance *svm);
 void svm_unuse_swap_cache(struct svm_instance *svm);
 
 /* module/page_io.c: reading and writing pages */
-int svm_swap_io_init(struct svm_swap_info *si);
+int svm_swap_io_init(struct svm_swap_info *si, struct work_struct *reap_work);
 void svm_swap_io_quiesce(struct svm_swap_info *si);
 void svm_swap_io_exit(struct svm_swap_info *si);
 int svm_swap_rw_header(struct svm_swap_info *si, struct page *page,
@@ -297,7 +297,6 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
 					 bool wait);
 struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 				     struct llist_node *node, int *error);
-void svm_swap_reap_flush(struct svm_instance *svm);
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
 void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page);
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -18,6 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <shadowvm/gfp.h>
 #include <shadowvm/rmap.h>
@@ -148,14 +149,19 @@ struct svm_node_reclaim {
 
 /**
  * struct svm_reclaim - reclaim state of an instance
+ * @svm: the instance
  * @node: per node, indexed by node id; NULL for nodes with no memory
  * @events: the enum svm_reclaim_event counters
  * @refbit: how reclaim learns that a mapped page is in use
+ * @reap_work: frees pages whose swap-out completed when no reclaimer
+ *             comes by first; queued by the write completions
  */
 struct svm_reclaim {
+	struct svm_instance *svm;
 	struct svm_node_reclaim **node;
 	atomic_long_t events[SVM_NR_RECLAIM_EVENTS];
 	enum svm_refbit refbit;
+	struct work_struct reap_work;
 };
 
 int svm_reclaim_init(struct svm_instance *svm, bool kswapd);
@@ -184,7 +190,6 @@ unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
 bool svm_should_reclaim_retry(struct svm_instance *svm,
 			      unsigned int no_progress);
 unsigned long svm_reap_written(struct svm_instance *svm, bool wait);
-void svm_reap_written_background(struct svm_instance *svm);
 unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 				    unsigned long nr_pages);
 
