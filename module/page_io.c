@@ -283,13 +283,12 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
  * @node: a node of the list svm_swap_take_written() returned
  * @error: set to the write's result
  *
- * Frees the bounce page and the bio. A page whose write failed is marked
- * dirty again, so that it stays in memory, and leaves the swap cache for
- * a new slot at its next pageout; the slot is marked bad
- * (svm_swap_write_failed()). The error is counted and logged.
+ * Frees the bounce page and the bio, and counts and logs an error. What
+ * becomes of a page whose write failed is the caller's to decide
+ * (reclaim keeps it dirty and moves it off its slot with
+ * svm_swap_write_failed()).
  *
- * Context: process context; takes and releases the page lock after a
- * failed write.
+ * Context: process context.
  * Return: the page, still with the reference the writer's isolation
  * took, no longer locked.
  */
@@ -314,8 +313,6 @@ struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 	/* After the bio went back: swapoff waits for this to detach. */
 	if (atomic_dec_and_test(&si->nr_written))
 		wake_up_var(&si->nr_written);
-	if (*error)
-		svm_swap_write_failed(svm, page);
 	return page;
 }
 

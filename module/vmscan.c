@@ -459,6 +459,9 @@ unsigned long svm_reap_written(struct svm_instance *svm, bool wait)
 		next = list->next;
 		page = svm_swap_write_done(svm, list, &err);
 		list = next;
+		/* Kept dirty, off the slot, which is marked bad. */
+		if (err)
+			svm_swap_write_failed(svm, page);
 		svm_lock_page(page);
 		if (err && page->mapping)
 			svm_mark_page_dirty(page->mapping, page);

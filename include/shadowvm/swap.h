@@ -285,6 +285,7 @@ void svm_swap_mapping_add(struct svm_address_space *as);
 void svm_swap_mapping_del(struct svm_address_space *as);
 int svm_unuse_mappings(struct svm_instance *svm);
 void svm_unuse_swap_cache(struct svm_instance *svm);
+void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page);
 
 /* module/page_io.c: reading and writing pages */
 int svm_swap_io_init(struct svm_swap_info *si, struct work_struct *reap_work);
@@ -298,7 +299,6 @@ struct llist_node *svm_swap_take_written(struct svm_instance *svm,
 struct svm_page *svm_swap_write_done(struct svm_instance *svm,
 				     struct llist_node *node, int *error);
 int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page);
-void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page);
 #if IS_ENABLED(CONFIG_KUNIT)
 typedef void (*svm_swap_end_io_hook_t)(struct svm_swap_info *si);
 extern svm_swap_end_io_hook_t svm_swap_end_io_hook;
