@@ -17,8 +17,36 @@
 #include <linux/list.h>
 #include <linux/lockdep.h>
 
+#include <shadowvm/core.h>
 #include <shadowvm/page.h>
 #include <shadowvm/vmscan.h>
+
+/**
+ * svm_page_lruvec() - the LRU lists a page belongs on
+ * @svm: the instance
+ * @page: the page
+ *
+ * Return: the lists of the page's node.
+ */
+static inline struct svm_lruvec *svm_page_lruvec(struct svm_instance *svm,
+						 struct svm_page *page)
+{
+	return &svm->reclaim->node[svm_page_to_nid(page)]->lruvec;
+}
+
+/**
+ * svm_page_lru_list() - the list a page's flags put it on
+ * @page: the page
+ *
+ * Return: SVM_LRU_UNEVICTABLE, SVM_LRU_ACTIVE or SVM_LRU_INACTIVE, from
+ * SVM_PG_unevictable and SVM_PG_active (the kernel's folio_lru_list()).
+ */
+static inline enum svm_lru_list svm_page_lru_list(struct svm_page *page)
+{
+	if (svm_page_unevictable(page))
+		return SVM_LRU_UNEVICTABLE;
+	return svm_page_active(page) ? SVM_LRU_ACTIVE : SVM_LRU_INACTIVE;
+}
 
 /**
  * svm_add_page_to_lru_list() - put a page at the head of a list

@@ -172,13 +172,14 @@ unsigned long svm_reclaim_event(struct svm_instance *svm,
 void svm_reclaim_count(struct svm_instance *svm, enum svm_reclaim_event ev,
 		       unsigned long n);
 void svm_reclaim_set_refbit(struct svm_instance *svm, enum svm_refbit mode);
+void svm_rescue_unevictable(struct svm_instance *svm,
+			    struct svm_address_space *as);
 
+/* module/swap.c: the LRU lists' entry points */
 void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page);
 void svm_lru_del(struct svm_instance *svm, struct svm_page *page);
 bool svm_isolate_lru_page(struct svm_instance *svm, struct svm_page *page);
 void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page);
-void svm_rescue_unevictable(struct svm_instance *svm,
-			    struct svm_address_space *as);
 unsigned long svm_lru_pages(struct svm_instance *svm, enum svm_lru_list lru);
 
 void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone);
