@@ -19,6 +19,7 @@
 #include <shadowvm/object.h>
 #include <shadowvm/page.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 
 #include "svm_kunit.h"
 

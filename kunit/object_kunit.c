@@ -18,6 +18,7 @@
 #include <shadowvm/highmem.h>
 #include <shadowvm/object.h>
 #include <shadowvm/page.h>
+#include <shadowvm/vmstat.h>
 
 #include "svm_kunit.h"
 

@@ -13,6 +13,7 @@
 #include <shadowvm/filemap.h>
 #include <shadowvm/object.h>
 #include <shadowvm/oom.h>
+#include <shadowvm/vmstat.h>
 
 #include "svm_kunit.h"
 

@@ -21,6 +21,7 @@
 #include <shadowvm/page.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 
 #include "svm_kunit.h"
 
@@ -296,7 +297,7 @@ static void svm_lru_accessed_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, svm_page_referenced(page));
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 1);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
-	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_PGACTIVATE), 1);
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGACTIVATE), 1);
 	svm_mark_page_accessed(svm, page);
 	KUNIT_EXPECT_TRUE(test, svm_page_referenced(page));
 	/* Isolated: off the lists, with a reference; only once. */
@@ -339,7 +340,7 @@ static void svm_lru_accessed_unevictable_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 1);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
-	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_PGACTIVATE), 0);
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGACTIVATE), 0);
 	svm_put_page(svm, page);
 	svm_address_space_destroy(&as);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 0);
@@ -367,7 +368,7 @@ static void svm_reclaim_clean_test(struct kunit *test)
 		if (page)
 			svm_put_page(svm, page);
 	}
-	KUNIT_EXPECT_GE(test, svm_reclaim_event(svm, SVM_PGSCAN_DIRECT), 32);
+	KUNIT_EXPECT_GE(test, svm_vm_event(svm, SVM_PGSCAN_DIRECT), 32);
 	svm_address_space_destroy(&as);
 }
 
@@ -428,7 +429,7 @@ static void evict(struct kunit *test, struct svm_address_space *as, u32 n)
 	KUNIT_ASSERT_EQ(test, svm_shrink_all_memory(svm, 2 * n), n);
 	KUNIT_ASSERT_EQ(test, atomic_long_read(&as->nrswapped), n - 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_shadows), n - 1);
-	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_REFAULT), 0);
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_REFAULT), 0);
 }
 
 /*
@@ -476,7 +477,7 @@ static void refault(struct kunit *test, struct svm_address_space *as, u32 n,
 		KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
 		svm_put_page(svm, page);
 	}
-	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_REFAULT),
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_REFAULT),
 			n - 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_shadows), 0);
 }
@@ -497,7 +498,7 @@ static void svm_workingset_activate_test(struct kunit *test)
 	make_active(test, &hot, 32);
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32);
 	refault(test, &as, 8, true);
-	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_ACTIVATE),
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_ACTIVATE),
 			7);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32 + 7);
 	svm_address_space_destroy(&hot);
@@ -524,7 +525,7 @@ static void svm_workingset_distance_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_shadows), 7);
 	make_active(test, &hot, 32);
 	refault(test, &as, 8, false);
-	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_ACTIVATE),
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_ACTIVATE),
 			0);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32);
 	KUNIT_EXPECT_GE(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 7);
@@ -560,7 +561,7 @@ static void svm_workingset_truncate_test(struct kunit *test)
 	for (slot = 0; slot < si->max; slot++)
 		KUNIT_EXPECT_EQ_MSG(test, si->shadows[slot], 0, "slot %lu",
 				    slot);
-	KUNIT_EXPECT_EQ(test, svm_reclaim_event(svm, SVM_WORKINGSET_REFAULT), 0);
+	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_REFAULT), 0);
 	svm_address_space_destroy(&as);
 }
 

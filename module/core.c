@@ -29,6 +29,7 @@
 #include <shadowvm/swap.h>
 #include <shadowvm/vmalloc.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 
 /**
  * svm_parse_size() - parse a size in bytes into a number of pages
@@ -168,7 +169,8 @@ static int svm_reserve(struct svm_instance *svm, const struct svm_params *p)
  * svm_instance_create() - create an instance and reserve its real RAM
  * @params: size, name and allocation policy of the instance
  *
- * Reserves the RAM, then lays the shadow mem_map, nodes and zones over it
+ * Allocates the event counters (svm_vmstat_init()), reserves the RAM,
+ * then lays the shadow mem_map, nodes and zones over it
  * (svm_mem_init()), leaving every page free in the buddy allocator,
  * reserves the pkmap window (svm_highmem_init()), sets up the slab
  * allocator's cache chain (svm_slab_init(), which takes no shadow page
@@ -205,7 +207,10 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 	svm->max_order = min_t(unsigned int, params->max_order,
 			       MAX_PAGE_ORDER);
 
-	ret = svm_reserve(svm, params);
+	/* The event counters first: every later step may count events. */
+	ret = svm_vmstat_init(svm);
+	if (!ret)
+		ret = svm_reserve(svm, params);
 	/*
 	 * Highmem right after the zones: from then on any HIGHMEM page the
 	 * buddy allocator zeroes is reached through svm_kmap_atomic().
@@ -259,6 +264,8 @@ void svm_instance_destroy(struct svm_instance *svm)
 	svm_mem_exit(svm);
 	svm_release_chunks(svm);
 	kvfree(svm->chunks);
+	/* Last: the teardown above still counts (pgcache_leak). */
+	svm_vmstat_exit(svm);
 	kfree(svm);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_instance_destroy);

@@ -30,6 +30,7 @@
 #include <shadowvm/swap.h>
 #include <shadowvm/vmalloc.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 
 /**
  * svm_meminfo_show() - print the meminfo table of an instance
@@ -649,7 +650,7 @@ struct dentry *svm_debugfs_create(struct svm_instance *svm,
 	svm_highmem_debugfs_create(svm, dir);
 	svm_vmalloc_debugfs_create(svm, dir);
 	svm_slab_debugfs_create(svm, dir);
-	svm_filemap_debugfs_create(svm, dir);
+	svm_vmstat_debugfs_create(svm, dir);
 	svm_reclaim_debugfs_create(svm, dir);
 	svm_swap_debugfs_create(svm, dir);
 	debugfs_create_file("selfcheck", 0400, dir, svm, &selfcheck_fops);

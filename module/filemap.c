@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shadowvm page cache: index -> shadow page per object, the page lock, the
- * instance's LRU list and its vmstat counters.
+ * shadowvm page cache: index -> shadow page per object, the page lock,
+ * swap entries in it, swap-in, truncation and deferred frees.
  *
  * The book's 2.4 page cache is one global hash table keyed by (mapping,
  * index); 6.12 gives each address_space an xarray. We follow 6.12: a
@@ -89,11 +89,9 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <kunit/visibility.h>
@@ -107,6 +105,7 @@
 #include <shadowvm/selfcheck.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 #include <trace/events/shadowvm.h>
 
 /* How often pages whose real page is still held are looked at again. */
@@ -203,41 +202,6 @@ void svm_filemap_exit(struct svm_instance *svm)
 	kfree(fm);
 	svm->filemap = NULL;
 }
-
-/**
- * svm_count_vm_event() - count one event in an instance's vmstat
- * @svm: the instance
- * @ev: the event
- */
-void svm_count_vm_event(struct svm_instance *svm, enum svm_vm_event ev)
-{
-	atomic_long_inc(&svm->filemap->events[ev]);
-}
-
-/**
- * svm_count_vm_events() - count @n events in an instance's vmstat
- * @svm: the instance
- * @ev: the event
- * @n: how many (bytes, for the _BYTES counters)
- */
-void svm_count_vm_events(struct svm_instance *svm, enum svm_vm_event ev,
-			 unsigned long n)
-{
-	atomic_long_add(n, &svm->filemap->events[ev]);
-}
-
-/**
- * svm_vm_event() - read one of an instance's vmstat events
- * @svm: the instance
- * @ev: the event
- *
- * Return: its count.
- */
-unsigned long svm_vm_event(struct svm_instance *svm, enum svm_vm_event ev)
-{
-	return atomic_long_read(&svm->filemap->events[ev]);
-}
-EXPORT_SYMBOL_IF_KUNIT(svm_vm_event);
 
 /*
  * An address space gained (@n > 0) or lost (@n < 0) pages: its count,
@@ -1294,99 +1258,6 @@ unsigned long svm_drop_clean_pages(struct svm_address_space *as)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_drop_clean_pages);
-
-static const char * const svm_zone_vmstat_names[SVM_MAX_NR_ZONES] = {
-	[SVM_ZONE_DMA] = "dma",
-	[SVM_ZONE_NORMAL] = "normal",
-	[SVM_ZONE_HIGHMEM] = "high",
-};
-
-/**
- * svm_vmstat_show() - an instance's counters in /proc/vmstat's format
- * @m: the seq_file
- * @svm: the instance
- *
- * Return: 0.
- */
-int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm)
-{
-	unsigned long alloc[SVM_MAX_NR_ZONES] = { 0 }, freed = 0, nr_free = 0;
-	struct svm_filemap *fm = svm->filemap;
-	struct svm_zone *zone = NULL;
-	unsigned int order, i;
-
-	while ((zone = svm_next_zone(svm, zone))) {
-		nr_free += READ_ONCE(zone->free_pages);
-		for (order = 0; order < SVM_NR_ORDERS; order++) {
-			alloc[svm_zone_idx(zone)] +=
-				svm_zone_stat(zone, SVM_PGALLOC, order) << order;
-			freed += svm_zone_stat(zone, SVM_PGFREE, order) << order;
-		}
-	}
-	seq_printf(m, "nr_free_pages %lu\n", nr_free);
-	seq_printf(m, "nr_inactive_file %lu\n",
-		   svm_lru_pages(svm, SVM_LRU_INACTIVE));
-	seq_printf(m, "nr_active_file %lu\n",
-		   svm_lru_pages(svm, SVM_LRU_ACTIVE));
-	seq_printf(m, "nr_unevictable %lu\n",
-		   svm_lru_pages(svm, SVM_LRU_UNEVICTABLE));
-	seq_printf(m, "nr_file_pages %ld\n", atomic_long_read(&fm->nr_file_pages));
-	seq_printf(m, "nr_dirty %ld\n", atomic_long_read(&fm->nr_dirty));
-	for (i = 0; i < SVM_MAX_NR_ZONES; i++)
-		seq_printf(m, "pgalloc_%s %lu\n", svm_zone_vmstat_names[i],
-			   alloc[i]);
-	seq_printf(m, "pgfree %lu\n", freed);
-	seq_printf(m, "pgfault %lu\n", svm_vm_event(svm, SVM_PGFAULT));
-	seq_printf(m, "pgmajfault %lu\n", svm_vm_event(svm, SVM_PGMAJFAULT));
-	seq_printf(m, "pgfault_around %lu\n",
-		   svm_vm_event(svm, SVM_PGFAULT_AROUND));
-	seq_printf(m, "pgalloc_ahead %lu\n",
-		   svm_vm_event(svm, SVM_PGALLOC_AHEAD));
-	seq_printf(m, "pgfault_nomem %lu\n",
-		   svm_vm_event(svm, SVM_PGFAULT_NOMEM));
-	seq_printf(m, "pgfault_eio %lu\n", svm_vm_event(svm, SVM_PGFAULT_EIO));
-	seq_printf(m, "pgfault_aging %lu\n",
-		   svm_vm_event(svm, SVM_PGFAULT_AGING));
-	seq_printf(m, "pgcache_add %lu\n", svm_vm_event(svm, SVM_PGCACHE_ADD));
-	seq_printf(m, "pgcache_delete %lu\n",
-		   svm_vm_event(svm, SVM_PGCACHE_DELETE));
-	seq_printf(m, "pgcache_leak %lu\n", svm_vm_event(svm, SVM_PGCACHE_LEAK));
-	seq_printf(m, "pgcache_deferred %lu\n",
-		   svm_vm_event(svm, SVM_PGCACHE_DEFERRED));
-	seq_printf(m, "pgcache_deferred_free %lu\n",
-		   svm_vm_event(svm, SVM_PGCACHE_DEFERRED_FREE));
-	seq_printf(m, "nr_deferred %lu\n", svm_nr_deferred_pages(svm));
-	seq_printf(m, "rw_read %lu\n", svm_vm_event(svm, SVM_RW_READ));
-	seq_printf(m, "rw_read_bytes %lu\n", svm_vm_event(svm, SVM_RW_READ_BYTES));
-	seq_printf(m, "rw_write %lu\n", svm_vm_event(svm, SVM_RW_WRITE));
-	seq_printf(m, "rw_write_bytes %lu\n",
-		   svm_vm_event(svm, SVM_RW_WRITE_BYTES));
-	seq_printf(m, "oom_kill %lu\n", svm_vm_event(svm, SVM_OOM_KILL));
-	seq_printf(m, "oom_no_victim %lu\n",
-		   svm_vm_event(svm, SVM_OOM_NO_VICTIM));
-	seq_printf(m, "oom_self %lu\n", svm_vm_event(svm, SVM_OOM_SELF));
-	seq_printf(m, "oom_wait %lu\n", svm_vm_event(svm, SVM_OOM_WAIT));
-	seq_printf(m, "oom_wait_timeout %lu\n",
-		   svm_vm_event(svm, SVM_OOM_WAIT_TIMEOUT));
-	return svm_reclaim_vmstat_show(m, svm);
-}
-EXPORT_SYMBOL_IF_KUNIT(svm_vmstat_show);
-
-static int vmstat_show(struct seq_file *m, void *unused)
-{
-	return svm_vmstat_show(m, m->private);
-}
-DEFINE_SHOW_ATTRIBUTE(vmstat);
-
-/**
- * svm_filemap_debugfs_create() - add "vmstat" to an instance's directory
- * @svm: the instance
- * @dir: its debugfs directory
- */
-void svm_filemap_debugfs_create(struct svm_instance *svm, struct dentry *dir)
-{
-	debugfs_create_file("vmstat", 0400, dir, svm, &vmstat_fops);
-}
 
 static void svm_pagecache_count_check(struct svm_instance *svm,
 				      struct svm_selfcheck *sc)

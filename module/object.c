@@ -33,6 +33,7 @@
 #include <shadowvm/oom.h>
 #include <shadowvm/page.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 #include <trace/events/shadowvm.h>
 
 /* "SVMO": magic of the pseudo filesystem holding the objects' inodes. */
@@ -657,11 +658,9 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	err = svm_map_window(vma, wstart, pages, real, nr, f, &around);
 	ret = err ? vmf_error(err) : VM_FAULT_NOPAGE;
 	if (around)
-		atomic_long_add(around,
-				&svm->filemap->events[SVM_PGFAULT_AROUND]);
+		svm_count_vm_events(svm, SVM_PGFAULT_AROUND, around);
 	if (ahead)
-		atomic_long_add(ahead,
-				&svm->filemap->events[SVM_PGALLOC_AHEAD]);
+		svm_count_vm_events(svm, SVM_PGALLOC_AHEAD, ahead);
 put:
 	for (i = 0; i < nr; i++)
 		if (pages[i])

@@ -38,6 +38,7 @@
 #include <shadowvm/object.h>
 #include <shadowvm/oom.h>
 #include <shadowvm/swap.h>
+#include <shadowvm/vmstat.h>
 #include <trace/events/shadowvm.h>
 
 static bool oom_kill = true;

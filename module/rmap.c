@@ -51,6 +51,7 @@
 #include <shadowvm/page.h>
 #include <shadowvm/rmap.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 
 /**
  * struct svm_rmap_walk - one page's walk over the PTEs that map it
@@ -147,10 +148,10 @@ static void svm_rmap_walk(struct svm_instance *svm, struct svm_page *page,
 		svm_rmap_one_vma(vma, index, w);
 	}
 	spin_unlock(&as->i_mmap_lock);
-	svm_reclaim_count(svm, SVM_PTE_SCANNED, w->scanned);
-	svm_reclaim_count(svm, SVM_PTE_YOUNG, w->young);
-	svm_reclaim_count(svm, SVM_PTE_DIRTY, w->dirty);
-	svm_reclaim_count(svm, SVM_RMAP_VMA_SKIPPED, w->skipped);
+	svm_count_vm_events(svm, SVM_PTE_SCANNED, w->scanned);
+	svm_count_vm_events(svm, SVM_PTE_YOUNG, w->young);
+	svm_count_vm_events(svm, SVM_PTE_DIRTY, w->dirty);
+	svm_count_vm_events(svm, SVM_RMAP_VMA_SKIPPED, w->skipped);
 	/* 2.4's try_to_swap_out(): a dirty PTE makes the page dirty. */
 	if (w->dirty && as)
 		svm_mark_page_dirty(as, page);
@@ -224,7 +225,7 @@ bool svm_try_to_unmap(struct svm_instance *svm, struct svm_page *page)
 	if (page_mapped(real))
 		return false;
 	svm_set_page_aged(page);
-	svm_reclaim_count(svm, SVM_PGUNMAP, 1);
+	svm_count_vm_event(svm, SVM_PGUNMAP);
 	return true;
 }
 

@@ -42,6 +42,7 @@
 #include <shadowvm/oom.h>
 #include <shadowvm/page.h>
 #include <shadowvm/rmap.h>
+#include <shadowvm/vmstat.h>
 #include <trace/events/shadowvm.h>
 
 /*

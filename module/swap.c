@@ -13,6 +13,7 @@
 #include <shadowvm/mm_inline.h>
 #include <shadowvm/page.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 #include <shadowvm/workingset.h>
 #include <trace/events/shadowvm.h>
 
@@ -109,7 +110,7 @@ void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
 				       SVM_LRU_ACTIVE);
 		svm_set_page_active(page);
 		svm_clear_page_referenced(page);
-		svm_reclaim_count(svm, SVM_PGACTIVATE, 1);
+		svm_count_vm_event(svm, SVM_PGACTIVATE);
 		svm_workingset_activation(svm, page);
 		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
 	}

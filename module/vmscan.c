@@ -38,6 +38,7 @@
 #include <shadowvm/slab.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 #include <shadowvm/workingset.h>
 #include <trace/events/shadowvm.h>
 
@@ -64,21 +65,6 @@ struct svm_scan_control {
 };
 
 /**
- * svm_reclaim_count() - add to one of an instance's reclaim counters
- * @svm: the instance
- * @ev: the counter
- * @n: how much
- *
- * Context: any.
- */
-void svm_reclaim_count(struct svm_instance *svm, enum svm_reclaim_event ev,
-		       unsigned long n)
-{
-	if (n)
-		atomic_long_add(n, &svm->reclaim->events[ev]);
-}
-
-/**
  * svm_reclaim_set_refbit() - choose how reclaim tells used mapped pages
  * @svm: the instance
  * @mode: test the PTEs' accessed bits, or unmap and wait for a fault
@@ -91,19 +77,6 @@ void svm_reclaim_set_refbit(struct svm_instance *svm, enum svm_refbit mode)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_reclaim_set_refbit);
 
-/**
- * svm_reclaim_event() - read one of an instance's reclaim counters
- * @svm: the instance
- * @ev: the counter
- *
- * Return: its value.
- */
-unsigned long svm_reclaim_event(struct svm_instance *svm,
-				enum svm_reclaim_event ev)
-{
-	return atomic_long_read(&svm->reclaim->events[ev]);
-}
-EXPORT_SYMBOL_IF_KUNIT(svm_reclaim_event);
 
 /**
  * svm_rescue_unevictable() - give an object's unlocked pages back to the LRU
@@ -142,7 +115,7 @@ void svm_rescue_unevictable(struct svm_instance *svm,
 		}
 		spin_unlock(&lruvec->lru_lock);
 	}
-	svm_reclaim_count(svm, SVM_UNEVICTABLE_RESCUED, rescued);
+	svm_count_vm_events(svm, SVM_UNEVICTABLE_RESCUED, rescued);
 }
 
 /* A page of a locked VMA: off to the unevictable list, once put back. */
@@ -152,7 +125,7 @@ static bool svm_page_evictable(struct svm_instance *svm, struct svm_page *page)
 		return true;
 	svm_set_page_unevictable(page);
 	svm_clear_page_active(page);
-	svm_reclaim_count(svm, SVM_UNEVICTABLE_CULLED, 1);
+	svm_count_vm_event(svm, SVM_UNEVICTABLE_CULLED);
 	return false;
 }
 
@@ -236,7 +209,7 @@ static void svm_refill_inactive(struct svm_node_reclaim *nr,
 	LIST_HEAD(hold);
 
 	n = svm_isolate_lru_pages(nr, SVM_LRU_ACTIVE, count, &hold);
-	svm_reclaim_count(svm, SVM_PGREFILL, n);
+	svm_count_vm_events(svm, SVM_PGREFILL, n);
 	list_for_each_entry_safe(page, next, &hold, lru) {
 		list_del_init(&page->lru);
 		svm_lock_page(page);
@@ -252,7 +225,7 @@ static void svm_refill_inactive(struct svm_node_reclaim *nr,
 		}
 		svm_putback_lru_page(svm, page, true);
 	}
-	svm_reclaim_count(svm, SVM_PGDEACTIVATE, moved);
+	svm_count_vm_events(svm, SVM_PGDEACTIVATE, moved);
 }
 
 /* Start writing dirty, locked @page to swap; false to keep it. */
@@ -360,8 +333,8 @@ static void svm_reap_work(struct work_struct *work)
 					      reap_work);
 	struct svm_instance *svm = rc->svm;
 
-	svm_reclaim_count(svm, SVM_PGSTEAL_KSWAPD,
-			  svm_reap_written(svm, false));
+	svm_count_vm_events(svm, SVM_PGSTEAL_KSWAPD,
+			    svm_reap_written(svm, false));
 }
 
 /*
@@ -465,13 +438,13 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 		}
 		if (svm_try_free(svm, page)) {
 			sc->nr_reclaimed++;
-			svm_reclaim_count(svm, SVM_PGSWAPOUT_DROP, 1);
+			svm_count_vm_event(svm, SVM_PGSWAPOUT_DROP);
 			continue;
 		}
 		goto keep;
 activate:
 		svm_set_page_active(page);
-		svm_reclaim_count(svm, SVM_PGACTIVATE, 1);
+		svm_count_vm_event(svm, SVM_PGACTIVATE);
 		svm_workingset_activation(svm, page);
 		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
 keep:
@@ -493,8 +466,8 @@ static void svm_shrink_inactive_list(struct svm_node_reclaim *nr,
 	if (!n)
 		return;
 	svm_shrink_page_list(svm, &hold, sc);
-	svm_reclaim_count(svm, sc->kswapd ? SVM_PGSCAN_KSWAPD :
-			  SVM_PGSCAN_DIRECT, sc->nr_scanned - scanned);
+	svm_count_vm_events(svm, sc->kswapd ? SVM_PGSCAN_KSWAPD :
+			    SVM_PGSCAN_DIRECT, sc->nr_scanned - scanned);
 }
 
 /*
@@ -565,8 +538,8 @@ static void svm_scan_control_init(struct svm_instance *svm,
 /* Pages reclaim freed, by whoever: kswapd, direct reclaim, write reaping. */
 static unsigned long svm_reclaimed_total(struct svm_instance *svm)
 {
-	return svm_reclaim_event(svm, SVM_PGSTEAL_KSWAPD) +
-	       svm_reclaim_event(svm, SVM_PGSTEAL_DIRECT);
+	return svm_vm_event(svm, SVM_PGSTEAL_KSWAPD) +
+	       svm_vm_event(svm, SVM_PGSTEAL_DIRECT);
 }
 
 /* Direct reclaim; returns progress: pages freed plus writes started. */
@@ -594,7 +567,7 @@ static unsigned long svm_do_try_to_free_pages(struct svm_instance *svm,
 			break;
 	}
 	memalloc_noreclaim_restore(noreclaim);
-	svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT, sc.nr_reclaimed);
+	svm_count_vm_events(svm, SVM_PGSTEAL_DIRECT, sc.nr_reclaimed);
 	return sc.nr_reclaimed + sc.nr_written;
 }
 
@@ -658,7 +631,7 @@ unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
 {
 	if (!svm->reclaim || (current->flags & PF_MEMALLOC))
 		return 0;
-	svm_reclaim_count(svm, SVM_ALLOCSTALL, 1);
+	svm_count_vm_event(svm, SVM_ALLOCSTALL);
 	return svm_do_try_to_free_pages(svm, gfp, SVM_SWAP_CLUSTER_MAX);
 }
 
@@ -685,12 +658,12 @@ unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 							  SVM_SWAP_CLUSTER_MAX));
 		/* Writes started free their pages once they complete. */
 		while (svm->swap && atomic_read(&svm->swap->writes_inflight))
-			svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
-					  svm_reap_written(svm, true));
+			svm_count_vm_events(svm, SVM_PGSTEAL_DIRECT,
+					    svm_reap_written(svm, true));
 		/* Or the reap work frees them, and counts them when done. */
 		svm_reap_flush(svm);
-		svm_reclaim_count(svm, SVM_PGSTEAL_DIRECT,
-				  svm_reap_written(svm, false));
+		svm_count_vm_events(svm, SVM_PGSTEAL_DIRECT,
+				    svm_reap_written(svm, false));
 		done = svm_reclaimed_total(svm) - start;
 	} while (progress && done < nr_pages && !fatal_signal_pending(current));
 	return done;
@@ -742,7 +715,7 @@ static unsigned long svm_balance_node(struct svm_node_reclaim *nr)
 		/* Writes just submitted free their pages when they complete. */
 		sc.nr_reclaimed += svm_reap_written(svm, !sc.nr_reclaimed);
 		total += sc.nr_reclaimed;
-		svm_reclaim_count(svm, SVM_PGSTEAL_KSWAPD, sc.nr_reclaimed);
+		svm_count_vm_events(svm, SVM_PGSTEAL_KSWAPD, sc.nr_reclaimed);
 		if (total == before || svm_node_balanced(svm, nr->nid) ||
 		    kthread_should_stop())
 			break;
@@ -800,7 +773,7 @@ void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone)
 	    xchg(&nr->kswapd_wake, true))
 		return;
 	WRITE_ONCE(nr->kswapd_wakeups, nr->kswapd_wakeups + 1);
-	svm_reclaim_count(svm, SVM_KSWAPD_WAKE, 1);
+	svm_count_vm_event(svm, SVM_KSWAPD_WAKE);
 	wake_up_interruptible(&nr->kswapd_wait);
 }
 
@@ -911,46 +884,6 @@ void svm_reclaim_exit(struct svm_instance *svm)
 	kfree(rc->node);
 	kfree(rc);
 	svm->reclaim = NULL;
-}
-
-static const char * const svm_reclaim_event_names[SVM_NR_RECLAIM_EVENTS] = {
-	[SVM_PGSCAN_KSWAPD] = "pgscan_kswapd",
-	[SVM_PGSCAN_DIRECT] = "pgscan_direct",
-	[SVM_PGSTEAL_KSWAPD] = "pgsteal_kswapd",
-	[SVM_PGSTEAL_DIRECT] = "pgsteal_direct",
-	[SVM_ALLOCSTALL] = "allocstall",
-	[SVM_KSWAPD_WAKE] = "kswapd_wake",
-	[SVM_PGREFILL] = "pgrefill",
-	[SVM_PGACTIVATE] = "pgactivate",
-	[SVM_PGDEACTIVATE] = "pgdeactivate",
-	[SVM_PGSWAPOUT_DROP] = "pgsteal_clean",
-	[SVM_UNEVICTABLE_CULLED] = "unevictable_pgs_culled",
-	[SVM_UNEVICTABLE_RESCUED] = "unevictable_pgs_rescued",
-	[SVM_PTE_SCANNED] = "pte_scanned",
-	[SVM_PTE_YOUNG] = "pte_young",
-	[SVM_PTE_DIRTY] = "pte_dirty",
-	[SVM_RMAP_VMA_SKIPPED] = "rmap_vma_skipped",
-	[SVM_PGUNMAP] = "pgunmap",
-	[SVM_WORKINGSET_REFAULT] = "workingset_refault",
-	[SVM_WORKINGSET_ACTIVATE] = "workingset_activate",
-};
-
-/**
- * svm_reclaim_vmstat_show() - the reclaim and swap lines of "vmstat"
- * @m: the seq_file
- * @svm: the instance
- *
- * Return: 0.
- */
-int svm_reclaim_vmstat_show(struct seq_file *m, struct svm_instance *svm)
-{
-	int i;
-
-	svm_swap_vmstat_show(m, svm);
-	for (i = 0; i < SVM_NR_RECLAIM_EVENTS; i++)
-		seq_printf(m, "%s %lu\n", svm_reclaim_event_names[i],
-			   svm_reclaim_event(svm, i));
-	return 0;
 }
 
 static int lru_show(struct seq_file *m, void *unused)

@@ -28,6 +28,7 @@
 #include <shadowvm/page.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
+#include <shadowvm/vmstat.h>
 #include <shadowvm/workingset.h>
 #include <trace/events/shadowvm.h>
 
@@ -171,11 +172,11 @@ void svm_workingset_refault(struct svm_instance *svm, struct svm_page *page,
 	distance = ((refault - eviction) & SVM_WS_EVICTION_MASK) << order;
 	active = READ_ONCE(lruvec->nr[SVM_LRU_ACTIVE]);
 	activate = distance <= active;
-	svm_reclaim_count(svm, SVM_WORKINGSET_REFAULT, 1);
+	svm_count_vm_event(svm, SVM_WORKINGSET_REFAULT);
 	if (activate) {
 		svm_set_page_active(page);
 		svm_workingset_activation(svm, page);
-		svm_reclaim_count(svm, SVM_WORKINGSET_ACTIVATE, 1);
+		svm_count_vm_event(svm, SVM_WORKINGSET_ACTIVATE);
 	}
 	trace_svm_workingset_refault(svm->name, nid, svm_page_to_pfn(svm, page),
 				     entry.val, distance, active, activate);

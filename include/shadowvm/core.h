@@ -26,6 +26,7 @@ struct svm_reclaim;
 struct svm_slab_state;
 struct svm_swap_info;
 struct svm_vmalloc;
+struct svm_vm_event_state;
 
 /* A zone size in struct svm_params asking for an empty zone (0 = default). */
 #define SVM_ZONE_NONE	ULONG_MAX
@@ -108,7 +109,8 @@ struct svm_params {
  * @slab: the slab allocator: cache chain, cache_cache, sizes caches
  * @highmem: emulated high memory: pkmap and atomic windows, bounce pool
  * @vmalloc: the vmalloc arena and its areas
- * @filemap: page-cache state: LRU list, vmstat counters
+ * @vm_events: the per-CPU event counters (include/shadowvm/vmstat.h)
+ * @filemap: page-cache state: page counts, deferred frees
  * @objects: the default object (see include/shadowvm/object.h)
  * @reclaim: LRU lists and kswapd of each node (include/shadowvm/vmscan.h)
  * @swapon_mutex: serialises svm_swapon() and svm_swapoff() (the
@@ -139,6 +141,7 @@ struct svm_instance {
 	struct svm_slab_state *slab;
 	struct svm_highmem *highmem;
 	struct svm_vmalloc *vmalloc;
+	struct svm_vm_event_state __percpu *vm_events;
 	struct svm_filemap *filemap;
 	struct svm_objects *objects;
 	struct svm_reclaim *reclaim;

@@ -20,8 +20,6 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-struct dentry;
-struct seq_file;
 struct svm_instance;
 struct svm_page;
 
@@ -85,65 +83,10 @@ struct svm_vma {
 };
 
 /**
- * enum svm_vm_event - instance-wide counters shown in debugfs "vmstat"
- * @SVM_PGFAULT: calls into the fault handlers (.fault and .page_mkwrite)
- * @SVM_PGMAJFAULT: faults that had to allocate their page
- * @SVM_PGFAULT_NOMEM: faults answered with SIGBUS for lack of shadow memory
- * @SVM_PGFAULT_EIO: faults answered with SIGBUS because their page's swap
- *                   slot could not be read
- * @SVM_PGFAULT_AGING: faults that found their page in memory after
- *                     reclaim had unmapped it to age it (SVM_PG_aged)
- * @SVM_PGFAULT_AROUND: pages a fault mapped besides its own (fault-around)
- * @SVM_PGALLOC_AHEAD: pages a fault allocated besides its own (ahead)
- * @SVM_PGCACHE_ADD: pages inserted into a page cache
- * @SVM_PGCACHE_DELETE: pages removed from a page cache
- * @SVM_PGCACHE_LEAK: pages the instance's teardown gave back while the
- *                    kernel still held their real page (should stay 0)
- * @SVM_PGCACHE_DEFERRED: pages whose last reference went while the kernel
- *                        still held their real page: freed later
- * @SVM_PGCACHE_DEFERRED_FREE: of those, pages freed once it let go
- * @SVM_RW_READ: read() calls (read_iter) on objects
- * @SVM_RW_READ_BYTES: bytes they returned
- * @SVM_RW_WRITE: write() calls (write_iter) on objects
- * @SVM_RW_WRITE_BYTES: bytes they wrote
- * @SVM_OOM_KILL: processes the OOM killer killed
- * @SVM_OOM_NO_VICTIM: OOM kills given up: no process to kill
- * @SVM_OOM_SELF: OOM kills given up: the caller itself used the most
- * @SVM_OOM_WAIT: OOM calls that waited for a victim already dying
- * @SVM_OOM_WAIT_TIMEOUT: OOM calls whose victim was not gone in time
- * @SVM_NR_VM_EVENTS: number of counters
- */
-enum svm_vm_event {
-	SVM_PGFAULT,
-	SVM_PGMAJFAULT,
-	SVM_PGFAULT_NOMEM,
-	SVM_PGFAULT_EIO,
-	SVM_PGFAULT_AGING,
-	SVM_PGFAULT_AROUND,
-	SVM_PGALLOC_AHEAD,
-	SVM_PGCACHE_ADD,
-	SVM_PGCACHE_DELETE,
-	SVM_PGCACHE_LEAK,
-	SVM_PGCACHE_DEFERRED,
-	SVM_PGCACHE_DEFERRED_FREE,
-	SVM_RW_READ,
-	SVM_RW_READ_BYTES,
-	SVM_RW_WRITE,
-	SVM_RW_WRITE_BYTES,
-	SVM_OOM_KILL,
-	SVM_OOM_NO_VICTIM,
-	SVM_OOM_SELF,
-	SVM_OOM_WAIT,
-	SVM_OOM_WAIT_TIMEOUT,
-	SVM_NR_VM_EVENTS,
-};
-
-/**
  * struct svm_filemap - page-cache state of an instance
  * @svm: the instance
  * @nr_file_pages: pages in all the instance's page caches
  * @nr_dirty: dirty pages in them
- * @events: the enum svm_vm_event counters
  * @deferred_lock: protects @deferred and @nr_deferred
  * @deferred: pages that left every cache while the real kernel still
  *            held their real page (a pending mmu_gather, a GUP pin),
@@ -158,9 +101,19 @@ enum svm_vm_event {
  */
 struct svm_filemap {
 	struct svm_instance *svm;
+	/*
+	 * Exact gauges, unlike the kernel's per-CPU-batched
+	 * NR_FILE_PAGES and NR_FILE_DIRTY (include/shadowvm/vmstat.h
+	 * counts only events): reclaim decides from them whether retrying
+	 * can free anything (svm_should_reclaim_retry()), the page-cache
+	 * selfcheck and the tests require nr_file_pages to equal the pages
+	 * that have a mapping, and on instances of a few dozen pages a
+	 * drift of a per-CPU threshold times the CPUs could be the whole
+	 * instance. They move once per page entering or leaving a cache
+	 * or changing its dirty state, not on every fault.
+	 */
 	atomic_long_t nr_file_pages;
 	atomic_long_t nr_dirty;
-	atomic_long_t events[SVM_NR_VM_EVENTS];
 	spinlock_t deferred_lock;	/* @deferred, @nr_deferred */
 	struct list_head deferred;
 	unsigned long nr_deferred;
@@ -171,10 +124,6 @@ struct svm_filemap {
 
 int svm_filemap_init(struct svm_instance *svm);
 void svm_filemap_exit(struct svm_instance *svm);
-void svm_count_vm_event(struct svm_instance *svm, enum svm_vm_event ev);
-void svm_count_vm_events(struct svm_instance *svm, enum svm_vm_event ev,
-			 unsigned long n);
-unsigned long svm_vm_event(struct svm_instance *svm, enum svm_vm_event ev);
 
 void svm_address_space_init(struct svm_address_space *as,
 			    struct svm_instance *svm, unsigned long id);
@@ -209,8 +158,5 @@ void svm_vma_link(struct svm_address_space *as, struct svm_vma *sv);
 void svm_vma_unlink(struct svm_vma *sv);
 bool svm_mapping_locked(struct svm_address_space *as, u32 index);
 unsigned long svm_drop_clean_pages(struct svm_address_space *as);
-
-int svm_vmstat_show(struct seq_file *m, struct svm_instance *svm);
-void svm_filemap_debugfs_create(struct svm_instance *svm, struct dentry *dir);
 
 #endif /* _SHADOWVM_FILEMAP_H */

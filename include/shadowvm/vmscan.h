@@ -24,7 +24,6 @@
 #include <shadowvm/rmap.h>
 
 struct dentry;
-struct seq_file;
 struct svm_instance;
 struct svm_address_space;
 struct svm_page;
@@ -47,58 +46,6 @@ enum svm_lru_list {
 	SVM_LRU_ACTIVE,
 	SVM_LRU_UNEVICTABLE,
 	SVM_NR_LRU_LISTS,
-};
-
-/**
- * enum svm_reclaim_event - reclaim counters shown in debugfs "vmstat"
- * @SVM_PGSCAN_KSWAPD: inactive pages kswapd looked at
- * @SVM_PGSCAN_DIRECT: inactive pages direct reclaim looked at
- * @SVM_PGSTEAL_KSWAPD: pages kswapd freed
- * @SVM_PGSTEAL_DIRECT: pages direct reclaim freed
- * @SVM_ALLOCSTALL: allocations that entered direct reclaim
- * @SVM_KSWAPD_WAKE: kswapd wake-ups
- * @SVM_PGREFILL: active pages looked at to refill the inactive list
- * @SVM_PGACTIVATE: pages moved to the active list
- * @SVM_PGDEACTIVATE: pages moved to the inactive list
- * @SVM_PGSWAPOUT_DROP: clean pages freed without I/O thanks to a valid
- *                      swap copy or because they were never written
- * @SVM_UNEVICTABLE_CULLED: pages reclaim found locked and set aside
- * @SVM_UNEVICTABLE_RESCUED: pages back on the LRU after their unlock
- * @SVM_PTE_SCANNED: PTEs the reference walk looked at (refbit=pte)
- * @SVM_PTE_YOUNG: of those, accessed since the walk before
- * @SVM_PTE_DIRTY: of those, dirty: their page was marked dirty
- * @SVM_RMAP_VMA_SKIPPED: VMAs the walk left out because their process
- *                        held its mmap_lock
- * @SVM_PGUNMAP: pages reclaim unmapped from every process
- * @SVM_WORKINGSET_REFAULT: new swap-cache pages whose slot held a shadow
- *                          left by the eviction of the page before
- *                          (see Documentation/workingset.rst)
- * @SVM_WORKINGSET_ACTIVATE: of those, put on the active list at once
- *                           because their refault distance was within
- *                           the active list of their node
- * @SVM_NR_RECLAIM_EVENTS: number of counters
- */
-enum svm_reclaim_event {
-	SVM_PGSCAN_KSWAPD,
-	SVM_PGSCAN_DIRECT,
-	SVM_PGSTEAL_KSWAPD,
-	SVM_PGSTEAL_DIRECT,
-	SVM_ALLOCSTALL,
-	SVM_KSWAPD_WAKE,
-	SVM_PGREFILL,
-	SVM_PGACTIVATE,
-	SVM_PGDEACTIVATE,
-	SVM_PGSWAPOUT_DROP,
-	SVM_UNEVICTABLE_CULLED,
-	SVM_UNEVICTABLE_RESCUED,
-	SVM_PTE_SCANNED,
-	SVM_PTE_YOUNG,
-	SVM_PTE_DIRTY,
-	SVM_RMAP_VMA_SKIPPED,
-	SVM_PGUNMAP,
-	SVM_WORKINGSET_REFAULT,
-	SVM_WORKINGSET_ACTIVATE,
-	SVM_NR_RECLAIM_EVENTS,
 };
 
 /**
@@ -151,7 +98,6 @@ struct svm_node_reclaim {
  * struct svm_reclaim - reclaim state of an instance
  * @svm: the instance
  * @node: per node, indexed by node id; NULL for nodes with no memory
- * @events: the enum svm_reclaim_event counters
  * @refbit: how reclaim learns that a mapped page is in use
  * @reap_work: frees pages whose swap-out completed when no reclaimer
  *             comes by first; queued by the write completions
@@ -159,7 +105,6 @@ struct svm_node_reclaim {
 struct svm_reclaim {
 	struct svm_instance *svm;
 	struct svm_node_reclaim **node;
-	atomic_long_t events[SVM_NR_RECLAIM_EVENTS];
 	enum svm_refbit refbit;
 	struct work_struct reap_work;
 };
@@ -167,10 +112,6 @@ struct svm_reclaim {
 int svm_reclaim_init(struct svm_instance *svm, bool kswapd);
 void svm_reclaim_exit(struct svm_instance *svm);
 void svm_kswapd_stop(struct svm_instance *svm);
-unsigned long svm_reclaim_event(struct svm_instance *svm,
-				enum svm_reclaim_event ev);
-void svm_reclaim_count(struct svm_instance *svm, enum svm_reclaim_event ev,
-		       unsigned long n);
 void svm_reclaim_set_refbit(struct svm_instance *svm, enum svm_refbit mode);
 void svm_rescue_unevictable(struct svm_instance *svm,
 			    struct svm_address_space *as);
@@ -194,7 +135,6 @@ unsigned long svm_reap_written(struct svm_instance *svm, bool wait);
 unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 				    unsigned long nr_pages);
 
-int svm_reclaim_vmstat_show(struct seq_file *m, struct svm_instance *svm);
 void svm_reclaim_debugfs_create(struct svm_instance *svm, struct dentry *dir);
 
 #endif /* _SHADOWVM_VMSCAN_H */
