@@ -47,8 +47,8 @@ static const char usage_text[] =
 "    svmreplay - replay a page-reference trace onto shadowvm\n"
 "\n"
 "SYNOPSIS\n"
-"    svmreplay [--format lirs|csv|auto] [--pages N] [--seed S] [--json]\n"
-"              [--instance NAME] [--dump] TRACE\n"
+"    svmreplay [--format lirs|csv|auto] [--pages N] [--seed S]\n"
+"              [--writes PERCENT] [--json] [--instance NAME] [--dump] TRACE\n"
 "\n"
 "DESCRIPTION\n"
 "    Makes a private shadowvm object of N pages (the largest page number\n"
@@ -96,6 +96,11 @@ static const char usage_text[] =
 "    -p, --pages N      the object's size in pages; at least the largest\n"
 "                       page number of the trace plus one\n"
 "    -s, --seed S       the generators' seed (default 1)\n"
+"    -w, --writes PERCENT\n"
+"                       make each read of the trace a write with this\n"
+"                       probability, drawn from splitmix64 seeded with\n"
+"                       S + 1 (default 0): a trace of writes dirties its\n"
+"                       pages, so that reclaim must write them to swap\n"
 "    -j, --json         one JSON object instead of the table\n"
 "    -i, --instance NAME\n"
 "                       the debugfs directory to read (default shadowvm)\n"
@@ -139,6 +144,7 @@ static struct {
 	const char *format;
 	unsigned long long pages;
 	unsigned long long seed;
+	unsigned int writes;
 	int json, dump;
 	const char *instance;
 	char dir[1024];
@@ -880,6 +886,23 @@ static void replay(const char *source, const struct trace *t)
 	close(fd);
 }
 
+/*
+ * --writes: turns reads into writes from a stream of its own, so that a
+ * generator's pages are the same with and without it.
+ */
+static void add_writes(struct trace *t)
+{
+	uint64_t state = opt.seed + 1;
+	size_t i;
+
+	for (i = 0; i < t->nr; i++)
+		if (!(t->refs[i] & REF_WRITE) &&
+		    rand_below(&state, 100) < opt.writes) {
+			t->refs[i] |= REF_WRITE;
+			t->writes++;
+		}
+}
+
 static void dump(const struct trace *t)
 {
 	size_t i;
@@ -897,6 +920,7 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "pages", required_argument, NULL, 'p' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "writes", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "instance", required_argument, NULL, 'i' },
 		{ "dump", no_argument, NULL, 'd' },
@@ -907,7 +931,7 @@ int main(int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:p:s:ji:dh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:s:w:ji:dh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "lirs") && strcmp(optarg, "csv") &&
@@ -929,6 +953,14 @@ int main(int argc, char **argv)
 			opt.seed = strtoull(optarg, &end, 0);
 			if (errno || end == optarg || *end || optarg[0] == '-')
 				die(EXIT_USAGE, "--seed %s: a number", optarg);
+			break;
+		case 'w':
+			errno = 0;
+			opt.writes = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || opt.writes > 100 ||
+			    optarg[0] == '-')
+				die(EXIT_USAGE, "--writes %s: a percentage, 0 to 100",
+				    optarg);
 			break;
 		case 'j':
 			opt.json = 1;
@@ -954,6 +986,8 @@ int main(int argc, char **argv)
 	}
 	if (generate(&t, argv[optind]))
 		parse_file(&t, argv[optind]);
+	if (opt.writes)
+		add_writes(&t);
 	if (opt.dump)
 		dump(&t);
 	else
