@@ -429,7 +429,7 @@ FIXTURE_TEARDOWN(replay)
  * other reference does, and nothing is scanned or swapped. A quarter of
  * shadow memory, well clear of the watermarks.
  */
-TEST_F(replay, fits_in_memory)
+TEST_F_TIMEOUT(replay, fits_in_memory, 300)
 {
 	unsigned long pages = variant->mem_mb * 256 / 4, d;
 	char args[160], err[512];
