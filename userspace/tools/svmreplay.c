@@ -111,8 +111,9 @@ static const char usage_text[] =
 "\n"
 "OUTPUT\n"
 "    policy (the instance's replacement policy, from its debugfs file\n"
-"    policy, or - when the module has none), shadow memory (pages the\n"
-"    module reserved) and the module parameters that shape the figures;\n"
+"    policy or the module parameter policy, or - when the module has\n"
+"    neither), shadow memory (pages the module reserved) and the module\n"
+"    parameters that shape the figures;\n"
 "    references, writes, misses, hit ratio (1 - misses/references), minor\n"
 "    faults, swap-ins and swap-outs (pswpin, pswpout), pages scanned\n"
 "    (pgscan_kswapd + pgscan_direct) and reclaimed (pgsteal_kswapd +\n"
@@ -704,21 +705,6 @@ static void take(int fd, struct sample *s)
 	s->wall = ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * The replacement policy's name: the first word of the instance's debugfs
- * file "policy", or NULL when the module has no such file.
- */
-static const char *policy_name(char *buf, size_t size)
-{
-	char path[1100];
-
-	snprintf(path, sizeof(path), "%s/policy", opt.dir);
-	if (read_small(path, buf, size) <= 0)
-		return NULL;
-	buf[strcspn(buf, " \t\n")] = '\0';
-	return buf[0] ? buf : NULL;
-}
-
 /* A module parameter as text, or NULL when the module has no such one. */
 static const char *module_param(const char *name, char *buf, size_t size)
 {
@@ -730,6 +716,22 @@ static const char *module_param(const char *name, char *buf, size_t size)
 		return NULL;
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
+}
+
+/*
+ * The replacement policy's name: the first word of the instance's debugfs
+ * file "policy", else the module's parameter "policy", else NULL.
+ */
+static const char *policy_name(char *buf, size_t size)
+{
+	char path[1100];
+
+	snprintf(path, sizeof(path), "%s/policy", opt.dir);
+	if (read_small(path, buf, size) <= 0 &&
+	    !module_param("policy", buf, size))
+		return NULL;
+	buf[strcspn(buf, " \t\n")] = '\0';
+	return buf[0] ? buf : NULL;
 }
 
 static void json_string(const char *s)
