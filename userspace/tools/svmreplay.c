@@ -188,7 +188,7 @@ static uint64_t rand64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-/* Uniform in [0, @n), without modulo bias (Lemire's multiply-shift). */
+/* Uniform in [0, @n), by multiply-shift (Lemire): bias below n/2^64. */
 static uint64_t rand_below(uint64_t *state, uint64_t n)
 {
 	return (uint64_t)(((__uint128_t)rand64(state) * n) >> 64);
