@@ -33,7 +33,7 @@ c_id_attributes = [
     "__always_inline", "__init", "__exit", "__must_check", "__printf",
     "__user", "__iomem", "__rcu", "__percpu", "__acquires", "__releases",
     "__must_hold", "__cold", "__maybe_unused", "noinline", "notrace",
-    "__attribute_const__", "asmlinkage",
+    "__attribute_const__", "asmlinkage", "VISIBLE_IF_KUNIT",
 ]
 c_paren_attributes = ["__printf", "__acquires", "__releases", "__must_hold",
                       "__aligned", "__section"]

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/tracepoint.h>
 
 #include <shadowvm/core.h>
 #include <shadowvm/gfp.h>
@@ -616,17 +617,145 @@ static void svm_kmalloc_large_test(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, p);
 }
 
+/*
+ * The lines the slab debugging reports print, caught on the console
+ * tracepoint as mm/kfence/kfence_test.c catches KFENCE's reports: what a
+ * user sees is what is checked. The tracepoint is looked up by name
+ * because 6.1 does not export it to modules.
+ */
+static struct {
+	spinlock_t lock;	/* protects nlines and lines */
+	unsigned int nlines;
+	char lines[4][192];
+} observed = {
+	.lock = __SPIN_LOCK_UNLOCKED(observed.lock),
+};
+
+/* What a report about one of this suite's instances starts with. */
+#define REPORT_PREFIX	"shadowvm: kunit-slab: slab error in cache "
+
+static void probe_console(void *ignore, const char *buf, size_t len)
+{
+	unsigned long flags;
+
+	/* Not KUnit's own messages, which may quote a report. */
+	if (len < strlen(REPORT_PREFIX) ||
+	    strncmp(buf, REPORT_PREFIX, strlen(REPORT_PREFIX)))
+		return;
+	spin_lock_irqsave(&observed.lock, flags);
+	if (observed.nlines < ARRAY_SIZE(observed.lines))
+		strscpy(observed.lines[observed.nlines], buf,
+			min(len + 1, sizeof(observed.lines[0])));
+	observed.nlines++;
+	spin_unlock_irqrestore(&observed.lock, flags);
+}
+
+static void find_console_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "console"))
+		*(struct tracepoint **)priv = tp;
+}
+
+static void console_tp_unregister(void *tp)
+{
+	tracepoint_probe_unregister(tp, probe_console, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+static void console_tp_register(struct kunit *test)
+{
+	struct tracepoint *tp = NULL;
+
+	for_each_kernel_tracepoint(find_console_tp, &tp);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, tp, "no console tracepoint");
+	KUNIT_ASSERT_EQ(test, tracepoint_probe_register(tp, probe_console,
+							NULL), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							console_tp_unregister,
+							tp), 0);
+}
+
+/*
+ * Expects exactly one report since the last call, about the object the
+ * user's pointer @p of @c falls in (its index in its slab and the slab's
+ * pfn, as the report names it), saying @what and then @tail.
+ */
+static void expect_report(struct kunit *test, struct svm_kmem_cache *c,
+			  const u8 *p, const char *what, const char *tail)
+{
+	const void *objp = p - c->obj_offset;
+	char line[sizeof(observed.lines[0])], want[160];
+	void *slab = NULL;
+	unsigned long idx = 0, pfn;
+	unsigned int i, n;
+	struct svm_slab *s;
+
+	spin_lock(&c->lock);
+	for (i = 0; i < 3 && !slab; i++) {
+		struct list_head *head = i == 0 ? &c->slabs_full :
+					 i == 1 ? &c->slabs_partial :
+						  &c->slabs_free;
+
+		list_for_each_entry(s, head, list) {
+			if (objp < s->s_mem ||
+			    objp >= s->s_mem + c->num * c->size)
+				continue;
+			idx = (objp - s->s_mem) / c->size;
+			slab = s->s_mem - s->colouroff;
+			break;
+		}
+	}
+	spin_unlock(&c->lock);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, slab, "%p in no slab of %s", p,
+				  c->name);
+	pfn = svm_page_to_pfn(c->svm, svm_kmem_virt_to_page(c->svm, slab));
+	snprintf(want, sizeof(want),
+		 "%s: slab error in cache %s: object %lu of slab at pfn %#lx: %s",
+		 c->svm->name, c->name, idx, pfn, what);
+
+	spin_lock_irq(&observed.lock);
+	n = observed.nlines;
+	strscpy(line, observed.lines[0], sizeof(line));
+	observed.nlines = 0;
+	spin_unlock_irq(&observed.lock);
+	KUNIT_EXPECT_EQ_MSG(test, n, 1, "want: %s", want);
+	if (!n)
+		return;
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(line, want), "got: %s\nwant: %s",
+				  line, want);
+	if (tail)
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(line, tail),
+					  "got: %s\nwant: ...%s", line, tail);
+}
+
+/* Reports caught since the last call or expect_report(). */
+static unsigned int nr_reports(void)
+{
+	unsigned int n;
+
+	spin_lock_irq(&observed.lock);
+	n = observed.nlines;
+	observed.nlines = 0;
+	spin_unlock_irq(&observed.lock);
+	return n;
+}
+
 static void svm_slab_debug_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 1024);
 	struct svm_kmem_cache *c;
 	long errors = 0;
-	u8 *p, *q;
+	u8 *p, *q, *first;
 
 	c = mk_cache(test, svm, "debug", 64, 0,
 		  SVM_SLAB_POISON | SVM_SLAB_RED_ZONE, NULL);
 	KUNIT_EXPECT_EQ(test, c->obj_offset, 8);
+	console_tp_register(test);
+	KUNIT_EXPECT_EQ(test, nr_reports(), 0);
 	migrate_disable();
+	/* Held throughout: the reports name another object than the first. */
+	first = svm_kmem_cache_alloc(c, SVM_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, first);
 
 	/* Overflow: one byte past the object, caught on free. */
 	p = svm_kmem_cache_alloc(c, SVM_GFP_KERNEL);
@@ -635,6 +764,8 @@ static void svm_slab_debug_test(struct kunit *test)
 	p[64] = 0;
 	svm_kmem_cache_free(c, p);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), ++errors);
+	expect_report(test, c, p, "red zone after the object overwritten (0x",
+		      "): overflow");
 
 	/* Underflow: the byte before it. */
 	p = svm_kmem_cache_alloc(c, SVM_GFP_KERNEL);
@@ -643,6 +774,8 @@ static void svm_slab_debug_test(struct kunit *test)
 	p[-1] = 0;
 	svm_kmem_cache_free(c, p);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), ++errors);
+	expect_report(test, c, p, "red zone before the object overwritten (0x",
+		      "): underflow");
 
 	/* Use after free: the poison is checked when it is handed out. */
 	p = svm_kmem_cache_alloc(c, SVM_GFP_KERNEL);
@@ -656,19 +789,27 @@ static void svm_slab_debug_test(struct kunit *test)
 	q = svm_kmem_cache_alloc(c, SVM_GFP_KERNEL);
 	KUNIT_EXPECT_PTR_EQ(test, q, p);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), ++errors);
+	expect_report(test, c, q,
+		      "poison overwritten at offset 10 (0x1): written after free",
+		      NULL);
 
 	/* Double free: refused, so the object is not handed out twice. */
 	svm_kmem_cache_free(c, q);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), errors);
+	KUNIT_EXPECT_EQ(test, nr_reports(), 0);
 	svm_kmem_cache_free(c, q);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), ++errors);
+	expect_report(test, c, q, "double free", NULL);
 
 	/* A pointer into the middle of an object. */
 	p = svm_kmem_cache_alloc(c, SVM_GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	svm_kmem_cache_free(c, p + 4);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), ++errors);
+	expect_report(test, c, p + 4, "freed pointer is not an object start",
+		      NULL);
 	svm_kmem_cache_free(c, p);
+	svm_kmem_cache_free(c, first);
 	migrate_enable();
 
 	/* Clean use reports nothing. */
@@ -677,6 +818,7 @@ static void svm_slab_debug_test(struct kunit *test)
 	memset(p, 0x11, 64);
 	svm_kmem_cache_free(c, p);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), errors);
+	KUNIT_EXPECT_EQ(test, nr_reports(), 0);
 	KUNIT_EXPECT_EQ(test, live(c), 0);
 	KUNIT_EXPECT_EQ(test, svm_kmem_cache_check(c), 0);
 	KUNIT_EXPECT_EQ(test, svm_kmem_cache_destroy(c), 0);

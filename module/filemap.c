@@ -1096,6 +1096,7 @@ void svm_vma_link(struct svm_address_space *as, struct svm_vma *sv)
 		atomic_inc(&as->nr_locked);
 	spin_unlock(&as->i_mmap_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_vma_link);
 
 /**
  * svm_vma_unlink() - forget a VMA that is going away
@@ -1117,6 +1118,7 @@ void svm_vma_unlink(struct svm_vma *sv)
 	if (sv->locked)
 		svm_rescue_unevictable(as->svm, as);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_vma_unlink);
 
 /**
  * svm_mapping_locked() - is page @index of an object in a locked VMA?

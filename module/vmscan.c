@@ -43,28 +43,6 @@
 #include <trace/events/shadowvm.h>
 
 /**
- * struct svm_scan_control - one reclaim request (2.6's scan_control)
- * @nr_to_reclaim: stop once this many pages were freed
- * @nr_scanned: inactive pages looked at
- * @nr_reclaimed: pages freed
- * @nr_written: dirty pages whose write to swap was started
- * @priority: lists are scanned 1/2^@priority at a time
- * @gfp: the flags of the allocation that asked, or SVM_GFP_KERNEL
- * @kswapd: run by kswapd (for the counters)
- * @may_writepage: dirty pages may be written to swap
- */
-struct svm_scan_control {
-	unsigned long nr_to_reclaim;
-	unsigned long nr_scanned;
-	unsigned long nr_reclaimed;
-	unsigned long nr_written;
-	int priority;
-	svm_gfp_t gfp;
-	bool kswapd;
-	bool may_writepage;
-};
-
-/**
  * svm_reclaim_set_refbit() - choose how reclaim tells used mapped pages
  * @svm: the instance
  * @mode: test the PTEs' accessed bits, or unmap and wait for a fault
@@ -194,14 +172,20 @@ static bool svm_page_active_referenced(struct svm_instance *svm,
 	return referenced || !svm_try_to_unmap(svm, page);
 }
 
-/*
- * 2.6's refill_inactive_zone(): move @count pages from the tail of the
- * active list. Referenced pages go round again; the others go to the
- * inactive list (still mapped with refbit=pte, unmapped with
- * refbit=unmap).
+/**
+ * svm_refill_inactive() - age the tail of a node's active list (2.6's
+ * refill_inactive_zone())
+ * @nr: the node
+ * @count: how many pages to take from the tail of its active list
+ *
+ * Referenced pages go round again; the others go to the inactive list
+ * (still mapped with refbit=pte, unmapped with refbit=unmap). Pages of a
+ * locked VMA go to the unevictable list.
+ *
+ * Context: process context; sleeps on each page's lock.
  */
-static void svm_refill_inactive(struct svm_node_reclaim *nr,
-				unsigned long count)
+VISIBLE_IF_KUNIT void svm_refill_inactive(struct svm_node_reclaim *nr,
+					  unsigned long count)
 {
 	struct svm_instance *svm = nr->svm;
 	struct svm_page *page, *next;
@@ -227,6 +211,7 @@ static void svm_refill_inactive(struct svm_node_reclaim *nr,
 	}
 	svm_count_vm_events(svm, SVM_PGDEACTIVATE, moved);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_refill_inactive);
 
 /* Start writing dirty, locked @page to swap; false to keep it. */
 static bool svm_pageout(struct svm_instance *svm, struct svm_page *page)
@@ -470,12 +455,19 @@ static void svm_shrink_inactive_list(struct svm_node_reclaim *nr,
 			    SVM_PGSCAN_DIRECT, sc->nr_scanned - scanned);
 }
 
-/*
- * 2.6's shrink_zone(): scan each list 1/2^priority of its length plus
- * one page, the active list feeding the inactive one as it goes.
+/**
+ * svm_shrink_node() - one reclaim pass over a node's lists (2.6's
+ * shrink_zone())
+ * @nr: the node
+ * @sc: the request, at its current priority
+ *
+ * Scans each list 1/2^priority of its length plus one page, the active
+ * list feeding the inactive one as it goes, until @sc's target is met.
+ *
+ * Context: process context; sleeps.
  */
-static void svm_shrink_node(struct svm_node_reclaim *nr,
-			    struct svm_scan_control *sc)
+VISIBLE_IF_KUNIT void svm_shrink_node(struct svm_node_reclaim *nr,
+				      struct svm_scan_control *sc)
 {
 	struct svm_lruvec *lruvec = &nr->lruvec;
 	unsigned long nr_active, nr_inactive, before = sc->nr_reclaimed;
@@ -506,6 +498,7 @@ static void svm_shrink_node(struct svm_node_reclaim *nr,
 			      sc->nr_scanned - scanned,
 			      sc->nr_reclaimed - before);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_shrink_node);
 
 /* One pass over every node at sc->priority, then the slab caches. */
 static void svm_shrink_nodes(struct svm_instance *svm,
@@ -634,6 +627,7 @@ unsigned long svm_try_to_free_pages(struct svm_instance *svm, int nid,
 	svm_count_vm_event(svm, SVM_ALLOCSTALL);
 	return svm_do_try_to_free_pages(svm, gfp, SVM_SWAP_CLUSTER_MAX);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_try_to_free_pages);
 
 /**
  * svm_shrink_all_memory() - reclaim as if memory were short

@@ -109,6 +109,28 @@ struct svm_reclaim {
 	struct work_struct reap_work;
 };
 
+/**
+ * struct svm_scan_control - one reclaim request (2.6's scan_control)
+ * @nr_to_reclaim: stop once this many pages were freed
+ * @nr_scanned: inactive pages looked at
+ * @nr_reclaimed: pages freed
+ * @nr_written: dirty pages whose write to swap was started
+ * @priority: lists are scanned 1/2^@priority at a time
+ * @gfp: the flags of the allocation that asked, or SVM_GFP_KERNEL
+ * @kswapd: run by kswapd (for the counters)
+ * @may_writepage: dirty pages may be written to swap
+ */
+struct svm_scan_control {
+	unsigned long nr_to_reclaim;
+	unsigned long nr_scanned;
+	unsigned long nr_reclaimed;
+	unsigned long nr_written;
+	int priority;
+	svm_gfp_t gfp;
+	bool kswapd;
+	bool may_writepage;
+};
+
 int svm_reclaim_init(struct svm_instance *svm, bool kswapd);
 void svm_reclaim_exit(struct svm_instance *svm);
 void svm_kswapd_stop(struct svm_instance *svm);
@@ -134,6 +156,10 @@ bool svm_should_reclaim_retry(struct svm_instance *svm,
 unsigned long svm_reap_written(struct svm_instance *svm, bool wait);
 unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 				    unsigned long nr_pages);
+#if IS_ENABLED(CONFIG_KUNIT)
+void svm_refill_inactive(struct svm_node_reclaim *nr, unsigned long count);
+void svm_shrink_node(struct svm_node_reclaim *nr, struct svm_scan_control *sc);
+#endif
 
 void svm_reclaim_debugfs_create(struct svm_instance *svm, struct dentry *dir);
 

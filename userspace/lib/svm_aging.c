@@ -17,7 +17,7 @@
 #include "svm_aging.h"
 #include "svm_test.h"
 
-#define PG	4096UL
+#define PG	((unsigned long)sysconf(_SC_PAGESIZE))
 #define SEED	0x5eedUL
 
 static int stats(int fd, struct shadowvm_object_stats *st)

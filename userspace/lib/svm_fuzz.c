@@ -49,7 +49,7 @@
 #define MAX_CHILDREN	4
 /* Tries of an mmap() or fork() the run cannot do without. */
 #define RETRIES		100
-#define PG		4096UL
+#define PG		((unsigned long)sysconf(_SC_PAGESIZE))
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -105,7 +105,7 @@ static double now(void)
 /* A size or offset: small, page-sized, around a boundary, or wild. */
 static uint64_t boundary(void)
 {
-	static const uint64_t edges[] = {
+	const uint64_t edges[] = {
 		0, 1, PG - 1, PG, PG + 1, 2 * PG, 16 * PG, 1UL << 20,
 		(1UL << 20) + 7, 1UL << 24, 1UL << 32, (1ULL << 44) - PG,
 		1ULL << 44, (1ULL << 44) + PG, 1ULL << 63, ~0ULL, ~0ULL - PG + 1,

@@ -130,7 +130,7 @@ void svm_fill_page(char *buf, uint64_t p, uint64_t seed, uint64_t gen)
 	uint64_t *q = (uint64_t *)buf, v = svm_page_pattern(seed, p, gen);
 	size_t w;
 
-	for (w = 0; w < 4096 / sizeof(*q); w++)
+	for (w = 0; w < sysconf(_SC_PAGESIZE) / sizeof(*q); w++)
 		q[w] = v + w;
 }
 
@@ -140,7 +140,7 @@ int svm_check_page(const char *buf, uint64_t p, uint64_t seed, uint64_t gen)
 	uint64_t v = svm_page_pattern(seed, p, gen);
 	size_t w;
 
-	for (w = 0; w < 4096 / sizeof(*q); w++)
+	for (w = 0; w < sysconf(_SC_PAGESIZE) / sizeof(*q); w++)
 		if (q[w] != v + w)
 			return 1;
 	return 0;

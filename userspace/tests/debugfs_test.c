@@ -19,7 +19,7 @@
 #include "svm_test.h"
 
 #define DIR	"/sys/kernel/debug/shadowvm/shadowvm/"
-#define PAGES	4096	/* mem=16M */
+#define PAGES	((long)((16UL << 20) / sysconf(_SC_PAGESIZE)))	/* mem=16M */
 
 FIXTURE(dbg) {
 	char text[16384];
@@ -93,12 +93,17 @@ TEST_F(dbg, zoneinfo_free_matches)
 /* The page file shows the pfn written; bad pfns are refused and logged. */
 TEST_F(dbg, page_file)
 {
-	ASSERT_EQ(0, write_file(DIR "page", "4095"));
+	char pfn[32];
+
+	/* The last page frame, then the first past the end. */
+	snprintf(pfn, sizeof(pfn), "%ld", PAGES - 1);
+	ASSERT_EQ(0, write_file(DIR "page", pfn));
 	ASSERT_GT(read_file(DIR "page", self->text, sizeof(self->text)), 0);
-	EXPECT_EQ(4095, keyed_value(self->text, "pfn"));
+	EXPECT_EQ(PAGES - 1, keyed_value(self->text, "pfn"));
 	EXPECT_NE(NULL, strstr(self->text, "zone:"));
 
-	EXPECT_EQ(-EINVAL, write_file(DIR "page", "4096"));
+	snprintf(pfn, sizeof(pfn), "%ld", PAGES);
+	EXPECT_EQ(-EINVAL, write_file(DIR "page", pfn));
 	EXPECT_EQ(-EINVAL, write_file(DIR "page", "abc"));
 	EXPECT_EQ(-EINVAL, write_file(DIR "page", "-1"));
 	EXPECT_EQ(-EINVAL, write_file(DIR "page", "99999999999999999999999"));

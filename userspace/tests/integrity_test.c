@@ -47,7 +47,7 @@
 #include "kselftest_harness.h"
 #include "svm_test.h"
 
-#define PAGE		4096UL
+#define PAGE		((unsigned long)sysconf(_SC_PAGESIZE))
 #define WORDS		(PAGE / sizeof(uint64_t))
 #define HDR_WORDS	4
 #define MAGIC		0x5356d4494e544547ULL

@@ -323,7 +323,7 @@ TEST(memfree_returns)
  */
 TEST(smallest_instance_works)
 {
-	const unsigned long pages = 32, pg = 4096;
+	const unsigned long pages = 32, pg = sysconf(_SC_PAGESIZE);
 	unsigned long i, bad = 0;
 	unsigned char *a;
 	int fd;
@@ -357,13 +357,16 @@ TEST(smallest_instance_works)
  */
 TEST(swapdev_header)
 {
-	char zero[4096] = { 0 };
+	const long pg = sysconf(_SC_PAGESIZE);
+	char *zero = calloc(1, pg);
 	int fd, kmsg;
 
+	ASSERT_NE(NULL, zero);
 	ASSERT_FALSE(svm_loaded());
 	fd = open("/dev/vda", O_WRONLY);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(sizeof(zero), pwrite(fd, zero, sizeof(zero), 0));
+	ASSERT_EQ(pg, pwrite(fd, zero, pg, 0));
+	free(zero);
 	ASSERT_EQ(0, fsync(fd));
 	close(fd);
 	kmsg = kmsg_open();

@@ -30,7 +30,7 @@
 #include "kselftest_harness.h"
 #include "svm_test.h"
 
-#define PG		4096UL
+#define PG		((unsigned long)sysconf(_SC_PAGESIZE))
 /* An 8 MiB instance: 2048 pages, no swap. */
 #define MEM		"mem=8M"
 /* The hog dirties 6 MiB, the other process wants 4 MiB. */

@@ -32,7 +32,7 @@
 #include "svm_aging.h"
 #include "svm_test.h"
 
-#define PG		4096UL
+#define PG		((unsigned long)sysconf(_SC_PAGESIZE))
 #define MEM_MB		8
 /* The hot set: an eighth of shadow memory. */
 #define HOT_PAGES	256UL
@@ -40,7 +40,7 @@
  * The stream: eight times shadow memory, in chunks between hot passes:
  * long enough for reclaim to age the hot set many times over.
  */
-#define STREAM_PAGES	(8UL * MEM_MB * 256)
+#define STREAM_PAGES	(8UL * (MEM_MB << 20) / PG)
 #define CHUNK_PAGES	128UL
 
 static int stats(int fd, struct shadowvm_object_stats *st)

@@ -32,7 +32,7 @@
 #include "svm_test.h"
 
 #define DEV	"/dev/shadowvm"
-#define PG	4096UL
+#define PG	((unsigned long)sysconf(_SC_PAGESIZE))
 #define MAX_SIZE	((off_t)1 << 44)	/* 2^32 pages */
 
 /* Byte @i of a pattern that differs per page and per @seed. */

@@ -22,8 +22,8 @@
 #include "kselftest_harness.h"
 #include "svm_test.h"
 
-#define PAGES	4096	/* mem=16M */
-#define PG	4096
+#define PG	((unsigned long)sysconf(_SC_PAGESIZE))
+#define PAGES	((long)((16UL << 20) / PG))	/* mem=16M */
 #define OUT	65536
 
 static const char *svmstat_path(void)

@@ -28,7 +28,7 @@
 #define MEM_MB		2
 /* Seconds a test may take: the debug kernel under TCG is slow. */
 #define TIMEOUT		600
-#define PAGE		4096UL
+#define PAGE		((unsigned long)sysconf(_SC_PAGESIZE))
 #define SWAPINFO	"/sys/kernel/debug/shadowvm/shadowvm/swapinfo"
 
 static void fill(char *map, uint64_t first, uint64_t pages, uint64_t seed,
@@ -517,25 +517,22 @@ struct swap_header_v1 {
 
 TEST_F_TIMEOUT(alone, bad_pages_skipped, TIMEOUT)
 {
-	static union {
-		struct swap_header_v1 info;
-		char page[PAGE];
-	} hdr;
+	char *page = calloc(1, PAGE), *map;
+	struct swap_header_v1 *info = (struct swap_header_v1 *)page;
 	uint32_t last = 4095;
-	char *map;
 	int fd;
 
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.info.version = 1;
-	hdr.info.last_page = last;
-	hdr.info.nr_badpages = 3;
-	hdr.info.badpages[0] = 1;
-	hdr.info.badpages[1] = 2;
-	hdr.info.badpages[2] = 3000;
-	memcpy(hdr.page + PAGE - 10, "SWAPSPACE2", 10);
+	ASSERT_NE(NULL, page);
+	info->version = 1;
+	info->last_page = last;
+	info->nr_badpages = 3;
+	info->badpages[0] = 1;
+	info->badpages[1] = 2;
+	info->badpages[2] = 3000;
+	memcpy(page + PAGE - 10, "SWAPSPACE2", 10);
 	fd = open("/dev/vda", O_WRONLY);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(PAGE, pwrite(fd, hdr.page, PAGE, 0));
+	ASSERT_EQ(PAGE, pwrite(fd, page, PAGE, 0));
 	ASSERT_EQ(0, fsync(fd));
 	close(fd);
 
@@ -554,13 +551,14 @@ TEST_F_TIMEOUT(alone, bad_pages_skipped, TIMEOUT)
 	close(fd);
 	/* A header claiming more pages than the device has is refused. */
 	ASSERT_EQ(0, svm_unload());
-	hdr.info.last_page = 1U << 30;
-	hdr.info.nr_badpages = 0;
+	info->last_page = 1U << 30;
+	info->nr_badpages = 0;
 	fd = open("/dev/vda", O_WRONLY);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(PAGE, pwrite(fd, hdr.page, PAGE, 0));
+	ASSERT_EQ(PAGE, pwrite(fd, page, PAGE, 0));
 	ASSERT_EQ(0, fsync(fd));
 	close(fd);
+	free(page);
 	EXPECT_EQ(-EINVAL, svm_load("mem=2M swapdev=/dev/vda"));
 }
 

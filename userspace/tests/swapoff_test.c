@@ -38,7 +38,7 @@
 
 /* Seconds a test may take: the debug kernel under TCG is slow. */
 #define TIMEOUT		600
-#define PAGE		4096UL
+#define PAGE		((unsigned long)sysconf(_SC_PAGESIZE))
 #define WORDS		(PAGE / sizeof(uint64_t))
 #define MB		(1024UL * 1024)
 #define SWAPDEV		"/dev/vda"

@@ -30,10 +30,10 @@
 #include "kselftest_harness.h"
 #include "svm_test.h"
 
-#define PG		4096UL
+#define PG		((unsigned long)sysconf(_SC_PAGESIZE))
 #define MEM_MB		8
 /* The object: one and a half times shadow memory. */
-#define PAGES		(3UL * MEM_MB * 256 / 2)
+#define PAGES		(3UL * (MEM_MB << 20) / PG / 2)
 #define SEED		0x5eedUL
 /* Each half of the object, read by dd in 64 KiB blocks. */
 #define HALF_BLOCKS	(PAGES * PG / 2 / 65536)
@@ -124,12 +124,13 @@ TEST_F_TIMEOUT(workingset, refaults_activate, 900)
 {
 	long long refault0, activate0, refaults, activations, shadows;
 	unsigned long long zero = 0;
-	static char buf[PG];
+	char *buf = malloc(PG);
 	char sweep[768];
 	struct refaults r;
 	unsigned long p;
 	long bad = 0;
 
+	ASSERT_NE(NULL, buf);
 	for (p = 0; p < PAGES; p++) {
 		svm_fill_page(buf, p, SEED, 1);
 		ASSERT_EQ((ssize_t)PG, pwrite(self->fd, buf, PG, p * PG));
@@ -171,6 +172,7 @@ TEST_F_TIMEOUT(workingset, refaults_activate, 900)
 		bad += svm_check_page(buf, p, SEED, 1);
 	}
 	EXPECT_EQ(0, bad);
+	free(buf);
 	/* Pages out on swap now keep shadows, until their slots are freed. */
 	shadows = svm_vmstat("workingset_shadows");
 	EXPECT_LT(0, shadows);
