@@ -508,7 +508,7 @@ int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 	atomic_long_inc(&as->nrpages);
 	atomic_long_inc(&fm->nr_file_pages);
 	svm_count_vm_event(svm, SVM_PGCACHE_ADD);
-	trace_svm_page_cache_add(svm->name, as->id, index,
+	trace_svm_page_cache_add(svm->id, as->id, index,
 				 svm_page_to_pfn(svm, page));
 	return 0;
 }
@@ -568,7 +568,7 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 		atomic_long_inc(&as->nrpages);
 		atomic_long_inc(&svm->filemap->nr_file_pages);
 		svm_count_vm_event(svm, SVM_PGCACHE_ADD);
-		trace_svm_page_cache_add(svm->name, as->id, index,
+		trace_svm_page_cache_add(svm->id, as->id, index,
 					 svm_page_to_pfn(svm, page));
 		if (svm_test_clear_page_readahead(page)) {
 			atomic_long_inc(&svm->swap->ra_hits);
@@ -787,7 +787,7 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 			continue;
 		}
 		svm_lru_cache_add(svm, page);
-		trace_svm_page_cache_add(svm->name, as->id, start + i,
+		trace_svm_page_cache_add(svm->id, as->id, start + i,
 					 svm_page_to_pfn(svm, page));
 		n++;
 	}
@@ -842,7 +842,7 @@ void svm_put_page(struct svm_instance *svm, struct svm_page *page)
 	fm->nr_deferred++;
 	spin_unlock(&fm->deferred_lock);
 	svm_count_vm_event(svm, SVM_PGCACHE_DEFERRED);
-	trace_svm_page_deferred(svm->name, svm_page_to_pfn(svm, page),
+	trace_svm_page_deferred(svm->id, svm_page_to_pfn(svm, page),
 				page_ref_count(svm_page_to_real(svm, page)));
 	mod_delayed_work(system_wq, &fm->deferred_work, SVM_DEFERRED_RETRY);
 }
@@ -987,7 +987,7 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
 	atomic_long_dec(&as->nrpages);
 	atomic_long_dec(&fm->nr_file_pages);
 	svm_count_vm_event(svm, SVM_PGCACHE_DELETE);
-	trace_svm_page_cache_delete(svm->name, as->id, index,
+	trace_svm_page_cache_delete(svm->id, as->id, index,
 				    svm_page_to_pfn(svm, page));
 	/* The object's use of the slot goes with the page. */
 	if (svm_page_swapcache(page)) {
@@ -1080,7 +1080,7 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 		atomic_long_dec(&as->nrpages);
 		atomic_long_dec(&svm->filemap->nr_file_pages);
 		svm_count_vm_event(svm, SVM_PGCACHE_DELETE);
-		trace_svm_page_cache_delete(svm->name, as->id, index,
+		trace_svm_page_cache_delete(svm->id, as->id, index,
 					    svm_page_to_pfn(svm, page));
 	}
 	if (svm_page_swapcache(page) &&

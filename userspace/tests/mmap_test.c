@@ -287,7 +287,7 @@ TEST_F(mm, fd_passing)
  */
 TEST_F_TIMEOUT(mm, tracepoints, 120)
 {
-	char exe[256], shell[512];
+	char exe[256], shell[512], object[64];
 	int notify;
 	ssize_t n;
 
@@ -299,12 +299,13 @@ TEST_F_TIMEOUT(mm, tracepoints, 120)
 		ASSERT_EQ(0, reload(notify ? "mem=16M fault_around_pages=16 write_notify=1" :
 				     "mem=16M fault_around_pages=16"));
 		unlink(SVM_TRACE_REPORT);
+		ASSERT_EQ(0, svm_trace_instance(object, sizeof(object), "object="));
 		ASSERT_EQ(0, svm_trace_run(TRACE_EVENTS, shell));
 		EXPECT_EQ(2, svm_trace_count("svm_fault:", "write=1 major=1 result=0x100"));
 		EXPECT_EQ(notify ? 16 : 0,
 			  svm_trace_count("svm_fault:", "write=1 major=0 result=0x200"));
-		EXPECT_EQ(16, svm_trace_count("svm_page_cache_add:", "shadowvm object="));
-		EXPECT_EQ(16, svm_trace_count("svm_page_cache_delete:", "shadowvm object="));
+		EXPECT_EQ(16, svm_trace_count("svm_page_cache_add:", object));
+		EXPECT_EQ(16, svm_trace_count("svm_page_cache_delete:", object));
 		EXPECT_EQ(1, svm_trace_count("svm_page_cache_add:", " index=15 pfn="));
 	}
 }
