@@ -77,6 +77,20 @@ TEST_F_TIMEOUT(trace, order3, 120)
 }
 
 /*
+ * The fragmentation bench allocates from two private instances, each with
+ * an id of its own: their events never carry the module instance's.
+ */
+TEST_F_TIMEOUT(trace, private_instances, 240)
+{
+	char zone[64];
+
+	ASSERT_EQ(0, svm_trace_instance(zone, sizeof(zone), "zone="));
+	ASSERT_EQ(0, trace_bench("-e shadowvm:svm_page_alloc", "fragmentation"));
+	EXPECT_LT(0, svm_trace_count("svm_page_alloc:", " instance="));
+	EXPECT_EQ(0, svm_trace_count("svm_page_alloc:", zone));
+}
+
+/*
  * Reclaim and swap, traced: dd writes 8 MiB into the default object of a
  * 2 MiB instance with swap, then reads it back. Every page written to or
  * read from swap has its event, exactly as vmstat counts them; kswapd's
