@@ -166,6 +166,8 @@ static void svm_instance_many_test(struct kunit *test)
 	check_accounting(test, b, 333, 0);
 	KUNIT_EXPECT_EQ(test, b->nr_chunks, 333);
 	KUNIT_EXPECT_EQ(test, b->chunks_by_order[0], 333);
+	/* Trace events tell instances apart by their ids alone. */
+	KUNIT_EXPECT_NE(test, a->id, b->id);
 	svm_instance_destroy(a);
 	svm_instance_destroy(b);
 }
@@ -210,6 +212,9 @@ static void svm_meminfo_test(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, expect));
 	snprintf(expect, sizeof(expect), "ReservedKB:     %lu\n",
 		 1003UL * (PAGE_SIZE / 1024));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, expect));
+	snprintf(expect, sizeof(expect), "Instance:       kunit\nInstanceId:     %u\n",
+		 svm->id);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, expect));
 	svm_instance_destroy(svm);
 }

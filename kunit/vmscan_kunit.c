@@ -374,6 +374,7 @@ static void svm_vmscan_kswapd_watermarks_test(struct kunit *test)
 /* The priorities and results of the passes of direct reclaim. */
 static struct {
 	spinlock_t lock;	/* protects n and pass */
+	unsigned int instance;	/* the id of the instance followed */
 	unsigned int n;
 	struct {
 		int priority;
@@ -383,13 +384,13 @@ static struct {
 	.lock = __SPIN_LOCK_UNLOCKED(passes.lock),
 };
 
-static void probe_shrink_node(void *ignore, const char *instance, int nid,
+static void probe_shrink_node(void *ignore, unsigned int instance, int nid,
 			      int priority, bool kswapd,
 			      unsigned long scanned, unsigned long reclaimed)
 {
 	unsigned long flags;
 
-	if (kswapd || strcmp(instance, "kunit-vmscan"))
+	if (kswapd || instance != READ_ONCE(passes.instance))
 		return;
 	spin_lock_irqsave(&passes.lock, flags);
 	if (passes.n < ARRAY_SIZE(passes.pass)) {
@@ -407,8 +408,9 @@ static void unregister_probe(void *unused)
 	tracepoint_synchronize_unregister();
 }
 
-static void follow_passes(struct kunit *test)
+static void follow_passes(struct kunit *test, struct svm_instance *svm)
 {
+	WRITE_ONCE(passes.instance, svm->id);
 	passes.n = 0;
 	KUNIT_ASSERT_EQ(test, register_trace_svm_shrink_node(probe_shrink_node,
 							     NULL), 0);
@@ -451,7 +453,7 @@ static void svm_vmscan_direct_priority_test(struct kunit *test)
 		svm_put_page(svm, page);
 	}
 	reap_all(svm);
-	follow_passes(test);
+	follow_passes(test, svm);
 	KUNIT_EXPECT_EQ(test, svm_try_to_free_pages(svm, nr->nid, SVM_GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_ALLOCSTALL), 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 64);

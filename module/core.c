@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -30,6 +31,12 @@
 #include <shadowvm/vmalloc.h>
 #include <shadowvm/vmscan.h>
 #include <shadowvm/vmstat.h>
+
+/*
+ * Trace events record an instance by this id rather than by its name: an
+ * event then carries a fixed-size field and the ring buffer no string.
+ */
+static DEFINE_IDA(svm_instance_ida);
 
 /**
  * svm_parse_size() - parse a size in bytes into a number of pages
@@ -169,7 +176,8 @@ static int svm_reserve(struct svm_instance *svm, const struct svm_params *p)
  * svm_instance_create() - create an instance and reserve its real RAM
  * @params: size, name and allocation policy of the instance
  *
- * Allocates the event counters (svm_vmstat_init()), reserves the RAM,
+ * Gives the instance an id for its trace events (&struct svm_instance),
+ * allocates the event counters (svm_vmstat_init()), reserves the RAM,
  * then lays the shadow mem_map, nodes and zones over it
  * (svm_mem_init()), leaving every page free in the buddy allocator,
  * reserves the pkmap window (svm_highmem_init()), sets up the slab
@@ -183,8 +191,9 @@ static int svm_reserve(struct svm_instance *svm, const struct svm_params *p)
  * Return: the new instance, or ERR_PTR(-EINVAL) for a zero size, zone
  * sizes that do not fit, a zone not larger than its high watermark (so
  * small it could never be balanced; logged) or a pkmap size out of range,
- * ERR_PTR(-ENOMEM) when the RAM cannot be had (nothing stays reserved),
- * ERR_PTR(-EINTR) when the caller was killed meanwhile.
+ * ERR_PTR(-ENOMEM) when the RAM or an id cannot be had (nothing stays
+ * reserved), ERR_PTR(-ENOSPC) when every id is taken, ERR_PTR(-EINTR)
+ * when the caller was killed meanwhile.
  */
 struct svm_instance *svm_instance_create(const struct svm_params *params)
 {
@@ -200,6 +209,12 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 	svm = kzalloc(sizeof(*svm), GFP_KERNEL);
 	if (!svm)
 		return ERR_PTR(-ENOMEM);
+	ret = ida_alloc(&svm_instance_ida, GFP_KERNEL);
+	if (ret < 0) {
+		kfree(svm);
+		return ERR_PTR(ret);
+	}
+	svm->id = ret;
 	strscpy(svm->name, params->name ? params->name : "shadowvm",
 		sizeof(svm->name));
 	mutex_init(&svm->swapon_mutex);
@@ -266,6 +281,7 @@ void svm_instance_destroy(struct svm_instance *svm)
 	kvfree(svm->chunks);
 	/* Last: the teardown above still counts (pgcache_leak). */
 	svm_vmstat_exit(svm);
+	ida_free(&svm_instance_ida, svm->id);
 	kfree(svm);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_instance_destroy);

@@ -45,6 +45,7 @@ int svm_meminfo_show(struct seq_file *m, struct svm_instance *svm)
 	int nid;
 
 	seq_printf(m, "Instance:       %s\n", svm->name);
+	seq_printf(m, "InstanceId:     %u\n", svm->id);
 	seq_printf(m, "PageSize:       %lu\n", PAGE_SIZE);
 	seq_printf(m, "ReservedPages:  %lu\n", svm->nr_pages);
 	seq_printf(m, "ReservedKB:     %lu\n", svm->nr_pages << (PAGE_SHIFT - 10));

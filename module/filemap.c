@@ -488,7 +488,7 @@ int svm_add_to_page_cache(struct svm_address_space *as, struct svm_page *page,
 	/* Under the page lock: truncation cannot have taken it out yet. */
 	svm_lru_cache_add(svm, page);
 	svm_account_cache_pages(as, 1);
-	trace_svm_page_cache_add(svm->name, as->id, index,
+	trace_svm_page_cache_add(svm->id, as->id, index,
 				 svm_page_to_pfn(svm, page));
 	return 0;
 }
@@ -546,7 +546,7 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 		/* The object's use of the slot moves from the entry to the page. */
 		atomic_long_dec(&as->nrswapped);
 		svm_account_cache_pages(as, 1);
-		trace_svm_page_cache_add(svm->name, as->id, index,
+		trace_svm_page_cache_add(svm->id, as->id, index,
 					 svm_page_to_pfn(svm, page));
 		if (svm_test_clear_page_readahead(page)) {
 			atomic_long_inc(&svm->swap->ra_hits);
@@ -764,7 +764,7 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 			continue;
 		}
 		svm_lru_cache_add(svm, page);
-		trace_svm_page_cache_add(svm->name, as->id, start + i,
+		trace_svm_page_cache_add(svm->id, as->id, start + i,
 					 svm_page_to_pfn(svm, page));
 		n++;
 	}
@@ -816,7 +816,7 @@ void svm_put_page(struct svm_instance *svm, struct svm_page *page)
 	fm->nr_deferred++;
 	spin_unlock(&fm->deferred_lock);
 	svm_count_vm_event(svm, SVM_PGCACHE_DEFERRED);
-	trace_svm_page_deferred(svm->name, svm_page_to_pfn(svm, page),
+	trace_svm_page_deferred(svm->id, svm_page_to_pfn(svm, page),
 				page_ref_count(svm_page_to_real(svm, page)));
 	mod_delayed_work(system_wq, &fm->deferred_work, SVM_DEFERRED_RETRY);
 }
@@ -958,7 +958,7 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
 	svm_clear_page_dirty_for_io(as, page);
 	page->mapping = NULL;
 	svm_account_cache_pages(as, -1);
-	trace_svm_page_cache_delete(svm->name, as->id, index,
+	trace_svm_page_cache_delete(svm->id, as->id, index,
 				    svm_page_to_pfn(svm, page));
 	/* The object's use of the slot goes with the page. */
 	if (svm_page_swapcache(page)) {
@@ -1049,7 +1049,7 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 		if (swapped)
 			atomic_long_inc(&as->nrswapped);
 		svm_account_cache_pages(as, -1);
-		trace_svm_page_cache_delete(svm->name, as->id, index,
+		trace_svm_page_cache_delete(svm->id, as->id, index,
 					    svm_page_to_pfn(svm, page));
 	}
 	if (svm_page_swapcache(page) &&

@@ -169,7 +169,7 @@ static void svm_flush_all_zero_pkmaps(struct svm_highmem *hm)
 	if (freed) {
 		svm_flush_tlb_kernel_all();
 		hm->flushes++;
-		trace_svm_pkmap_flush(hm->svm->name, freed);
+		trace_svm_pkmap_flush(hm->svm->id, freed);
 	}
 }
 

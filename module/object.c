@@ -499,7 +499,7 @@ static void svm_fault_done(struct svm_object *obj, struct vm_fault *vmf,
 {
 	if (ret & VM_FAULT_SIGBUS)
 		atomic_long_inc(&obj->sigbus_faults);
-	trace_svm_fault(obj->svm->name, obj->as.id, vmf->address & PAGE_MASK,
+	trace_svm_fault(obj->svm->id, obj->as.id, vmf->address & PAGE_MASK,
 			vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE), major,
 			(__force unsigned int)ret);
 }

@@ -510,7 +510,7 @@ static void svm_oom_kill_task(struct svm_instance *svm,
 {
 	send_sig_info(SIGKILL, SEND_SIG_PRIV, c->task);
 	svm_count_vm_event(svm, SVM_OOM_KILL);
-	trace_svm_oom_kill(svm->name, c->pid, c->score, c->pages);
+	trace_svm_oom_kill(svm->id, c->pid, c->score, c->pages);
 	pr_err("Out of memory (instance %s): Killed process %d (%s) score:%lu pages:%lu oom_score_adj:%d\n",
 	       svm->name, c->pid, c->comm, c->score, c->pages, c->adj);
 }

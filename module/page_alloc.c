@@ -266,7 +266,7 @@ static struct svm_page *svm_rmqueue_fallback(struct svm_zone *zone,
 		svm_del_from_free_list(zone, page, current_order);
 		svm_expand(zone, page, order, current_order, start_mt);
 		svm_count_event(zone, SVM_PGFALLBACK, order);
-		trace_svm_page_alloc_extfrag(svm->name, zone->name,
+		trace_svm_page_alloc_extfrag(svm->id, zone->name,
 					     svm_page_to_pfn(svm, page), order,
 					     current_order, start_mt, mt,
 					     stole);
@@ -573,12 +573,12 @@ retry:
 
 		if (zone != preferred) {
 			svm_count_event(zone, SVM_PGZONE_FALLBACK, order);
-			trace_svm_zone_fallback(svm->name, preferred->name,
+			trace_svm_zone_fallback(svm->id, preferred->name,
 						zone->name, order,
 						(__force unsigned int)gfp);
 		}
 		svm_prep_new_page(svm, zone, page, order, gfp);
-		trace_svm_page_alloc(svm->name, zone->name,
+		trace_svm_page_alloc(svm->id, zone->name,
 				     svm_page_to_pfn(svm, page), order,
 				     (__force unsigned int)gfp,
 				     svm_gfp_migratetype(gfp));
@@ -614,7 +614,7 @@ retry:
 	}
 	svm_count_event(preferred, SVM_PGALLOC_FAIL, order);
 nopage:
-	trace_svm_page_alloc_fail(svm->name, order, (__force unsigned int)gfp);
+	trace_svm_page_alloc_fail(svm->id, order, (__force unsigned int)gfp);
 	if (!(gfp & SVM_GFP_NOWARN))
 		pr_warn_ratelimited("%s: page allocation failure: order:%u, mode:%#x\n",
 				    svm->name, order, (__force unsigned int)gfp);
@@ -785,7 +785,7 @@ void svm_free_pages(struct svm_instance *svm, struct svm_page *page,
 	page->private = 0;
 	page->index = 0;
 	svm_count_event(zone, SVM_PGFREE, order);
-	trace_svm_page_free(svm->name, zone->name, svm_page_to_pfn(svm, page),
+	trace_svm_page_free(svm->id, zone->name, svm_page_to_pfn(svm, page),
 			    order);
 	if (!order) {
 		svm_free_unref_page(zone, page);

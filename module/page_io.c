@@ -247,7 +247,7 @@ int svm_swap_writepage(struct svm_instance *svm, struct svm_page *page)
 	sb->bio.bi_end_io = svm_swap_write_end_io;
 	atomic_inc(&si->writes_inflight);
 	atomic_long_inc(&si->pswpout);
-	trace_svm_swap_out(svm->name, svm_page_to_pfn(svm, page),
+	trace_svm_swap_out(svm->id, svm_page_to_pfn(svm, page),
 			   page->private);
 	submit_bio(&sb->bio);
 	return 0;
@@ -389,7 +389,7 @@ int svm_swap_readpage(struct svm_instance *svm, struct svm_page *page)
 	sb = svm_swap_bio_alloc(si, page, io_page, REQ_OP_READ | REQ_SWAP);
 	sb->bio.bi_end_io = svm_swap_read_end_io;
 	atomic_long_inc(&si->pswpin);
-	trace_svm_swap_in(svm->name, svm_page_to_pfn(svm, page),
+	trace_svm_swap_in(svm->id, svm_page_to_pfn(svm, page),
 			  page->private);
 	submit_bio(&sb->bio);
 	return 0;

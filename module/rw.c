@@ -333,7 +333,7 @@ ssize_t svm_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	svm_count_vm_event(svm, SVM_RW_READ);
 	if (ret > 0)
 		svm_count_vm_events(svm, SVM_RW_READ_BYTES, ret);
-	trace_svm_file_read(svm->name, obj->as.id, start, count, ret);
+	trace_svm_file_read(svm->id, obj->as.id, start, count, ret);
 	svm_object_put(obj);
 	return ret;
 }
@@ -362,7 +362,7 @@ ssize_t svm_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	svm_count_vm_event(svm, SVM_RW_WRITE);
 	if (ret > 0)
 		svm_count_vm_events(svm, SVM_RW_WRITE_BYTES, ret);
-	trace_svm_file_write(svm->name, obj->as.id,
+	trace_svm_file_write(svm->id, obj->as.id,
 			     ret > 0 ? iocb->ki_pos - ret : iocb->ki_pos,
 			     count, ret);
 	svm_object_put(obj);

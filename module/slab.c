@@ -641,7 +641,7 @@ static bool svm_cache_grow(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
 	cachep->grown = true;
 	cachep->growing--;
 	spin_unlock(&cachep->lock);
-	trace_svm_slab_grow(svm->name, cachep->name, svm_page_to_pfn(svm, page),
+	trace_svm_slab_grow(svm->id, cachep->name, svm_page_to_pfn(svm, page),
 			    cachep->gfporder, offset);
 	return true;
 
@@ -658,8 +658,12 @@ static void svm_slab_destroy(struct svm_kmem_cache *cachep,
 {
 	struct svm_instance *svm = cachep->svm;
 	unsigned long i, nr = 1UL << cachep->gfporder;
+	unsigned long colour = slabp->colouroff;
 	struct svm_page *page;
 
+	/* svm_cache_grow()'s colour lies before an on-slab descriptor. */
+	if (!(cachep->flags & SVM_CFLGS_OFF_SLAB))
+		colour -= cachep->slab_size;
 	page = svm_addr_to_page(svm, slabp->s_mem - slabp->colouroff);
 	if (unlikely(!page)) {
 		atomic_long_inc(&cachep->errors);
@@ -667,8 +671,9 @@ static void svm_slab_destroy(struct svm_kmem_cache *cachep,
 		       svm->name, cachep->name, slabp);
 		return;
 	}
-	trace_svm_slab_shrink(svm->name, cachep->name,
-			      svm_page_to_pfn(svm, page), cachep->gfporder);
+	trace_svm_slab_shrink(svm->id, cachep->name,
+			      svm_page_to_pfn(svm, page), cachep->gfporder,
+			      colour);
 	for (i = 0; i < nr; i++) {
 		svm_clear_page_slab(page + i);
 		INIT_LIST_HEAD(&page[i].lru);
@@ -976,7 +981,7 @@ void *svm_kmem_cache_alloc(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
 	objp += cachep->obj_offset;
 	if (gfp & SVM_GFP_ZERO)
 		memset(objp, 0, cachep->obj_size);
-	trace_svm_kmem_cache_alloc(cachep->svm->name, cachep->name,
+	trace_svm_kmem_cache_alloc(cachep->svm->id, cachep->name,
 				   cachep->obj_size,
 				   (__force unsigned int)gfp);
 	return objp;
@@ -1001,7 +1006,7 @@ void svm_kmem_cache_free(struct svm_kmem_cache *cachep, void *objp)
 {
 	if (unlikely(!objp))
 		return;
-	trace_svm_kmem_cache_free(cachep->svm->name, cachep->name);
+	trace_svm_kmem_cache_free(cachep->svm->id, cachep->name);
 	svm_cache_free_checked(cachep, objp);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_kmem_cache_free);
@@ -1218,7 +1223,7 @@ next:
 		spin_unlock(&best->lock);
 		svm_destroy_slab_list(best, &list);
 		ret = n << best->gfporder;
-		trace_svm_slab_reap(svm->name, best->name, n, ret);
+		trace_svm_slab_reap(svm->id, best->name, n, ret);
 	}
 	mutex_unlock(&st->chain_mutex);
 	return ret;
@@ -1589,7 +1594,7 @@ static void *svm_kmalloc_large(struct svm_instance *svm, size_t size,
 	page->lru.next = (struct list_head *)svm->slab;
 	page->lru.prev = NULL;
 	atomic_long_inc(&svm->slab->large_allocs);
-	trace_svm_kmalloc(svm->name, "buddy", size, PAGE_SIZE << order,
+	trace_svm_kmalloc(svm->id, "buddy", size, PAGE_SIZE << order,
 			  (__force unsigned int)gfp);
 	return svm_page_address(svm, page);
 }
@@ -1630,7 +1635,7 @@ void *svm_kmalloc(struct svm_instance *svm, size_t size, svm_gfp_t gfp)
 		return NULL;
 	if (gfp & SVM_GFP_ZERO)
 		memset(objp, 0, cachep->obj_size);
-	trace_svm_kmalloc(svm->name, cachep->name, size, cachep->obj_size,
+	trace_svm_kmalloc(svm->id, cachep->name, size, cachep->obj_size,
 			  (__force unsigned int)gfp);
 	return objp;
 }
@@ -1668,7 +1673,7 @@ void svm_kfree(struct svm_instance *svm, const void *objp)
 	}
 	if (likely(svm_page_slab(page))) {
 		cachep = svm_page_get_cache(page);
-		trace_svm_kfree(svm->name, cachep->name, cachep->obj_size);
+		trace_svm_kfree(svm->id, cachep->name, cachep->obj_size);
 		svm_cache_free_checked(cachep, (void *)objp);
 		return;
 	}
@@ -1677,7 +1682,7 @@ void svm_kfree(struct svm_instance *svm, const void *objp)
 		svm_bad_kfree(svm, objp, "not memory of this instance's allocator");
 		return;
 	}
-	trace_svm_kfree(svm->name, "buddy",
+	trace_svm_kfree(svm->id, "buddy",
 			PAGE_SIZE << svm_page_alloc_order(page));
 	INIT_LIST_HEAD(&page->lru);
 	atomic_long_dec(&svm->slab->large_allocs);

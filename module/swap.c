@@ -112,7 +112,7 @@ void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
 		svm_clear_page_referenced(page);
 		svm_count_vm_event(svm, SVM_PGACTIVATE);
 		svm_workingset_activation(svm, page);
-		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
+		trace_svm_lru_activate(svm->id, svm_page_to_pfn(svm, page));
 	}
 	spin_unlock(&lruvec->lru_lock);
 }

@@ -340,7 +340,7 @@ struct svm_page *svm_swapin_readahead(struct svm_instance *svm,
 			break;
 		if (new) {
 			atomic_long_inc(&si->ra_pages);
-			trace_svm_swap_readahead(svm->name, e.val, entry.val);
+			trace_svm_swap_readahead(svm->id, e.val, entry.val);
 		}
 		svm_put_page(svm, ra);
 	}

@@ -68,7 +68,7 @@ static void svm_vmalloc_purge_locked(struct svm_vmalloc *vm)
 		kfree(area);
 		areas++;
 	}
-	trace_svm_vmalloc_purge(vm->svm->name, areas, vm->lazy_pages);
+	trace_svm_vmalloc_purge(vm->svm->id, areas, vm->lazy_pages);
 	vm->lazy_pages = 0;
 	vm->purges++;
 }
@@ -232,7 +232,7 @@ static void *__svm_vmalloc(struct svm_instance *svm, unsigned long size,
 	area = svm_new_area(pages, nr, SVM_VM_ALLOC, caller);
 	if (!area || svm_map_area(vm, area))
 		goto fail;
-	trace_svm_vmalloc(svm->name, (void *)area->addr, size, nr);
+	trace_svm_vmalloc(svm->id, (void *)area->addr, size, nr);
 	return (void *)area->addr;
 
 fail:
@@ -297,7 +297,7 @@ void svm_vfree(struct svm_instance *svm, const void *addr)
 	for (i = 0; i < nr; i++)
 		svm_free_page(svm, pages[i]);
 	kvfree(pages);
-	trace_svm_vfree(svm->name, addr, nr);
+	trace_svm_vfree(svm->id, addr, nr);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vfree);
 
@@ -331,7 +331,7 @@ void *svm_vmap(struct svm_instance *svm, struct svm_page **pages,
 		kvfree(copy);
 		return NULL;
 	}
-	trace_svm_vmalloc(svm->name, (void *)area->addr,
+	trace_svm_vmalloc(svm->id, (void *)area->addr,
 			  (unsigned long)count << PAGE_SHIFT, count);
 	return (void *)area->addr;
 }
@@ -355,7 +355,7 @@ void svm_vunmap(struct svm_instance *svm, const void *addr)
 	if (!pages)
 		return;
 	kvfree(pages);
-	trace_svm_vfree(svm->name, addr, nr);
+	trace_svm_vfree(svm->id, addr, nr);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vunmap);
 

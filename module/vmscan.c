@@ -127,7 +127,7 @@ static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *nr,
 		svm_del_page_from_lru_list(page, lruvec, lru);
 		list_add(&page->lru, dst);
 		svm_get_page(page);
-		trace_svm_lru_isolate(svm->name, svm_page_to_pfn(svm, page));
+		trace_svm_lru_isolate(svm->id, svm_page_to_pfn(svm, page));
 		n++;
 	}
 	spin_unlock(&lruvec->lru_lock);
@@ -204,7 +204,7 @@ VISIBLE_IF_KUNIT void svm_refill_inactive(struct svm_node_reclaim *nr,
 		if (!svm_page_active_referenced(svm, page)) {
 			svm_clear_page_active(page);
 			moved++;
-			trace_svm_lru_deactivate(svm->name,
+			trace_svm_lru_deactivate(svm->id,
 						 svm_page_to_pfn(svm, page));
 		}
 		svm_putback_lru_page(svm, page, true);
@@ -431,7 +431,7 @@ activate:
 		svm_set_page_active(page);
 		svm_count_vm_event(svm, SVM_PGACTIVATE);
 		svm_workingset_activation(svm, page);
-		trace_svm_lru_activate(svm->name, svm_page_to_pfn(svm, page));
+		trace_svm_lru_activate(svm->id, svm_page_to_pfn(svm, page));
 keep:
 		svm_putback_lru_page(svm, page, true);
 	}
@@ -494,7 +494,7 @@ VISIBLE_IF_KUNIT void svm_shrink_node(struct svm_node_reclaim *nr,
 		}
 		cond_resched();
 	}
-	trace_svm_shrink_node(nr->svm->name, nr->nid, sc->priority, sc->kswapd,
+	trace_svm_shrink_node(nr->svm->id, nr->nid, sc->priority, sc->kswapd,
 			      sc->nr_scanned - scanned,
 			      sc->nr_reclaimed - before);
 }
@@ -736,12 +736,12 @@ static int svm_kswapd(void *data)
 			break;
 		WRITE_ONCE(nr->kswapd_wake, false);
 		WRITE_ONCE(nr->kswapd_running, true);
-		trace_svm_kswapd_wake(svm->name, nr->nid, nr->kswapd_reclaimed);
+		trace_svm_kswapd_wake(svm->id, nr->nid, nr->kswapd_reclaimed);
 		n = svm_balance_node(nr);
 		WRITE_ONCE(nr->kswapd_runs, nr->kswapd_runs + 1);
 		WRITE_ONCE(nr->kswapd_reclaimed, nr->kswapd_reclaimed + n);
 		WRITE_ONCE(nr->kswapd_running, false);
-		trace_svm_kswapd_sleep(svm->name, nr->nid, n);
+		trace_svm_kswapd_sleep(svm->id, nr->nid, n);
 		/* Nothing to take: do not spin on every allocation's wake-up. */
 		if (!n && !kthread_should_stop())
 			schedule_timeout_interruptible(HZ / 10);

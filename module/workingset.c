@@ -178,7 +178,7 @@ void svm_workingset_refault(struct svm_instance *svm, struct svm_page *page,
 		svm_workingset_activation(svm, page);
 		svm_count_vm_event(svm, SVM_WORKINGSET_ACTIVATE);
 	}
-	trace_svm_workingset_refault(svm->name, nid, svm_page_to_pfn(svm, page),
+	trace_svm_workingset_refault(svm->id, nid, svm_page_to_pfn(svm, page),
 				     entry.val, distance, active, activate);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_workingset_refault);

@@ -81,6 +81,9 @@ struct svm_params {
 /**
  * struct svm_instance - one piece of shadow memory
  * @name: name given at creation
+ * @id: small number naming the instance in trace events, unique among the
+ *      instances that exist; reused once its instance is destroyed. The
+ *      debugfs ``meminfo`` file maps it to @name.
  * @nr_pages: pages reserved (always the number asked for)
  * @max_order: largest order asked for (after clamping)
  * @nr_chunks: number of entries used in @chunks
@@ -119,6 +122,7 @@ struct svm_params {
  */
 struct svm_instance {
 	char name[32];
+	unsigned int id;
 	unsigned long nr_pages;
 	unsigned int max_order;
 	unsigned long nr_chunks;

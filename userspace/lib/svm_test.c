@@ -529,6 +529,24 @@ long long svm_bad_frees(long long v[4])
 	return v[0] + v[1] + v[2] + v[3];
 }
 
+long svm_instance_id(void)
+{
+	static char buf[4096];
+
+	if (read_file(SVM_MEMINFO_FILE, buf, sizeof(buf)) < 0)
+		return -1;
+	return keyed_value(buf, "InstanceId");
+}
+
+int svm_trace_instance(char *buf, size_t len, const char *field)
+{
+	long id = svm_instance_id();
+
+	if (id < 0 || snprintf(buf, len, " instance=%ld %s", id, field) >= (int)len)
+		return -1;
+	return 0;
+}
+
 int kmsg_grep(int fd, const char *const *needles, int print)
 {
 	const char *const *n;

@@ -157,6 +157,15 @@ long long svm_outstanding_pages(void);
  * order, foreign page, still in use) into @v; returns their sum or -1.
  */
 long long svm_bad_frees(long long v[4]);
+/* The module instance's id, InstanceId in SVM_MEMINFO_FILE, or -1. */
+long svm_instance_id(void);
+/*
+ * Writes into @buf what a trace report line of an event of the module
+ * instance holds: " instance=<svm_instance_id()> " then @field (e.g.
+ * "zone="), for svm_trace_count(). The leading space keeps instance 1
+ * from matching instance 11. Returns 0, or -1 when the id is unknown.
+ */
+int svm_trace_instance(char *buf, size_t len, const char *field);
 /*
  * Counts the records newer than kmsg_open() that contain any of the
  * NULL-terminated @needles, printing the first @print of them as

@@ -334,7 +334,7 @@ TEST_F(mm, fd_passing)
  */
 TEST_F_TIMEOUT(notify, tracepoints, 120)
 {
-	char exe[256], shell[512], params[64];
+	char exe[256], shell[512], params[64], object[64];
 	ssize_t n;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -346,12 +346,13 @@ TEST_F_TIMEOUT(notify, tracepoints, 120)
 		 variant->write_notify);
 	ASSERT_EQ(0, reload(params));
 	unlink(SVM_TRACE_REPORT);
+	ASSERT_EQ(0, svm_trace_instance(object, sizeof(object), "object="));
 	ASSERT_EQ(0, svm_trace_run(TRACE_EVENTS, shell));
 	EXPECT_EQ(2, svm_trace_count("svm_fault:", "write=1 major=1 result=0x100"));
 	EXPECT_EQ(variant->write_notify ? 16 : 0,
 		  svm_trace_count("svm_fault:", "write=1 major=0 result=0x200"));
-	EXPECT_EQ(16, svm_trace_count("svm_page_cache_add:", "shadowvm object="));
-	EXPECT_EQ(16, svm_trace_count("svm_page_cache_delete:", "shadowvm object="));
+	EXPECT_EQ(16, svm_trace_count("svm_page_cache_add:", object));
+	EXPECT_EQ(16, svm_trace_count("svm_page_cache_delete:", object));
 	EXPECT_EQ(1, svm_trace_count("svm_page_cache_add:", " index=15 pfn="));
 }
 

@@ -248,11 +248,13 @@ static void expect_hog_killed(struct __test_metadata *_metadata,
 /* The hog is killed; the faulting process gets its memory, data intact. */
 TEST_F_TIMEOUT(oom, fault_kills_hog, 120)
 {
-	char trace[1 << 16], needle[64];
+	char trace[1 << 16], needle[64], inst[64], kill[80];
 	int status;
 	pid_t user;
 
 	ASSERT_EQ(0, svm_load(MEM));
+	ASSERT_EQ(0, svm_trace_instance(inst, sizeof(inst), "pid="));
+	snprintf(kill, sizeof(kill), "svm_oom_kill:%s", inst);
 	EXPECT_EQ(0, trace_oom(1));
 	self->hog = start_hog(0);
 	ASSERT_GT(self->hog, 0);
@@ -268,7 +270,7 @@ TEST_F_TIMEOUT(oom, fault_kills_hog, 120)
 	EXPECT_EQ(0, svm_vmstat("oom_no_victim"));
 	ASSERT_LT(0, read_file(TRACING "/trace", trace, sizeof(trace)));
 	EXPECT_EQ(0, trace_oom(0));
-	EXPECT_NE(NULL, strstr(trace, "svm_oom_kill: shadowvm"));
+	EXPECT_NE(NULL, strstr(trace, kill)) TH_LOG("no \"%s\" in the trace", kill);
 	EXPECT_NE(NULL, strstr(trace, needle)) TH_LOG("%s", trace);
 }
 

@@ -638,6 +638,7 @@ TEST_F_TIMEOUT(rw, vmstat_and_trace, 120)
 	long long r0 = svm_vmstat("rw_read"), rb0 = svm_vmstat("rw_read_bytes");
 	long long w0 = svm_vmstat("rw_write"), wb0 = svm_vmstat("rw_write_bytes");
 	unsigned char buf[1000] = { 0 };
+	char object[64];
 
 	self->fd = open(DEV, O_RDWR);
 	ASSERT_GE(self->fd, 0);
@@ -652,12 +653,13 @@ TEST_F_TIMEOUT(rw, vmstat_and_trace, 120)
 	EXPECT_EQ(1, svm_vmstat("nr_dirty"));
 
 	unlink(SVM_TRACE_REPORT);
+	ASSERT_EQ(0, svm_trace_instance(object, sizeof(object), "object="));
 	ASSERT_EQ(0, svm_trace_run("-e shadowvm:svm_file_read -e shadowvm:svm_file_write",
 				   "dd if=/dev/zero of=" DEV " bs=4096 count=3 seek=1 2>/dev/null; "
 				   "dd if=" DEV " of=/dev/null bs=8192 count=1 2>/dev/null"));
 	EXPECT_EQ(1, svm_trace_count("svm_file_write:", "pos=4096 count=4096 ret=4096"));
 	EXPECT_EQ(1, svm_trace_count("svm_file_write:", "pos=12288 count=4096 ret=4096"));
-	EXPECT_EQ(3, svm_trace_count("svm_file_write:", "shadowvm object="));
+	EXPECT_EQ(3, svm_trace_count("svm_file_write:", object));
 	EXPECT_EQ(1, svm_trace_count("svm_file_read:", "pos=0 count=8192 ret=8192"));
 }
 

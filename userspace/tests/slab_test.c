@@ -174,6 +174,32 @@ TEST_F(slab, grow_and_reap)
 	EXPECT_EQ(0, s.num_slabs);
 }
 
+/*
+ * svm_slab_grow events of @cache in the last recording whose pfn, order
+ * and colour_off the svm_slab_shrink events do not show as often, or -1.
+ */
+static long unmatched_shrinks(const char *cache)
+{
+	char line[1024], tail[256];
+	long n = 0;
+	FILE *f = fopen(SVM_TRACE_REPORT, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, " pfn=");
+
+		if (!strstr(line, "svm_slab_grow:") || !strstr(line, cache) || !p)
+			continue;
+		snprintf(tail, sizeof(tail), "%s%s", cache, p);
+		*strchrnul(tail, '\n') = '\0';
+		n += svm_trace_count("svm_slab_grow:", tail) !=
+		     svm_trace_count("svm_slab_shrink:", tail);
+	}
+	fclose(f);
+	return n;
+}
+
 /* The slab events fire with the fields Documentation/slab.rst lists. */
 TEST_F_TIMEOUT(slab, tracepoints, 120)
 {
@@ -194,6 +220,8 @@ TEST_F_TIMEOUT(slab, tracepoints, 120)
 	/* a cache per repetition: one slab made and freed by destroy */
 	EXPECT_EQ(2, svm_trace_count("svm_slab_grow:", "cache=bench-64"));
 	EXPECT_EQ(2, svm_trace_count("svm_slab_shrink:", "cache=bench-64"));
+	/* A slab leaves with the pfn, order and colour it came with. */
+	EXPECT_EQ(0, unmatched_shrinks("cache=bench-64"));
 
 	ASSERT_EQ(0, svm_trace_run("-e shadowvm:svm_slab_reap",
 				"echo 100 > " DIR "slab_reap"));

@@ -46,20 +46,23 @@ FIXTURE_TEARDOWN(trace)
 /*
  * One bench repetition of 200 order-0 allocations plus its warm-up: 400
  * allocations and 400 frees on the shadow side, every one of them traced
- * with its zone and order; the native side adds no shadowvm event.
+ * with the module instance's id, its zone and order; the native side adds
+ * no shadowvm event.
  */
 /* trace-cmd's start and stop take seconds on a loaded TCG guest. */
 TEST_F_TIMEOUT(trace, alloc_free_burst, 120)
 {
 	long allocs, frees;
+	char zone[64];
 
+	ASSERT_EQ(0, svm_trace_instance(zone, sizeof(zone), "zone="));
 	ASSERT_EQ(0, trace_bench("-e shadowvm", "buddy_order0 200 1"));
 
 	allocs = svm_trace_count("svm_page_alloc:", "order=0");
 	frees = svm_trace_count("svm_page_free:", "order=0");
 	EXPECT_EQ(400, allocs);
 	EXPECT_EQ(400, frees);
-	EXPECT_EQ(allocs, svm_trace_count("svm_page_alloc:", "shadowvm zone="));
+	EXPECT_EQ(allocs, svm_trace_count("svm_page_alloc:", zone));
 	EXPECT_EQ(0, svm_trace_count("svm_page_alloc_fail:", NULL));
 }
 
@@ -71,6 +74,20 @@ TEST_F_TIMEOUT(trace, order3, 120)
 	EXPECT_EQ(150, svm_trace_count("svm_page_alloc:", "order=3"));
 	EXPECT_EQ(150, svm_trace_count("svm_page_free:", "order=3"));
 	EXPECT_EQ(0, svm_trace_count("svm_page_alloc:", "order=0"));
+}
+
+/*
+ * The fragmentation bench allocates from two private instances, each with
+ * an id of its own: their events never carry the module instance's.
+ */
+TEST_F_TIMEOUT(trace, private_instances, 240)
+{
+	char zone[64];
+
+	ASSERT_EQ(0, svm_trace_instance(zone, sizeof(zone), "zone="));
+	ASSERT_EQ(0, trace_bench("-e shadowvm:svm_page_alloc", "fragmentation"));
+	EXPECT_LT(0, svm_trace_count("svm_page_alloc:", " instance="));
+	EXPECT_EQ(0, svm_trace_count("svm_page_alloc:", zone));
 }
 
 /*
@@ -89,21 +106,23 @@ FIXTURE_TEARDOWN(swap) {}
 TEST_F_TIMEOUT(swap, reclaim_and_swap, 120)
 {
 	long long out0, in0, wake0;
+	char pfn[64];
 
 	ASSERT_FALSE(svm_loaded());
 	ASSERT_EQ(0, svm_load("mem=2M swapdev=/dev/vda swapdev_format=1"));
 	unlink(SVM_TRACE_DAT);
 	unlink(SVM_TRACE_REPORT);
+	ASSERT_EQ(0, svm_trace_instance(pfn, sizeof(pfn), "pfn="));
 	out0 = svm_vmstat("pswpout");
 	in0 = svm_vmstat("pswpin");
 	wake0 = svm_vmstat("kswapd_wake");
 	ASSERT_EQ(0, svm_trace_run(SWAP_EVENTS, SWAP_WORKLOAD));
 	EXPECT_GT(svm_vmstat("pswpout") - out0, 1024);
 	EXPECT_EQ(svm_vmstat("pswpout") - out0,
-		  svm_trace_count("svm_swap_out:", "shadowvm pfn="));
+		  svm_trace_count("svm_swap_out:", pfn));
 	EXPECT_GT(svm_vmstat("pswpin") - in0, 1024);
 	EXPECT_EQ(svm_vmstat("pswpin") - in0,
-		  svm_trace_count("svm_swap_in:", "shadowvm pfn="));
+		  svm_trace_count("svm_swap_in:", pfn));
 	/* Read-ahead pages are reads too: part of pswpin, each traced. */
 	EXPECT_GT(svm_trace_count("svm_swap_readahead:", NULL), 0);
 	EXPECT_LT(svm_trace_count("svm_swap_readahead:", NULL),

@@ -74,10 +74,10 @@ static long long slots_drained(void)
 }
 
 /*
- * Reads the svm_workingset_refault events of the last recording: counts
- * them, the activated ones, and the ones whose decision does not follow
- * the rule (activated exactly when distance <= active); keeps the
- * smallest and largest distance.
+ * Reads the module instance's svm_workingset_refault events of the last
+ * recording: counts them, the activated ones, and the ones whose decision
+ * does not follow the rule (activated exactly when distance <= active);
+ * keeps the smallest and largest distance.
  */
 struct refaults {
 	long events, activated, wrong;
@@ -86,11 +86,15 @@ struct refaults {
 
 static int read_refaults(struct refaults *r)
 {
-	char line[1024];
-	FILE *f = fopen(SVM_TRACE_REPORT, "r");
+	char line[1024], nid[64];
+	FILE *f;
 
 	memset(r, 0, sizeof(*r));
 	r->dmin = ~0UL;
+	/* Only the module instance's events: the counters are its own. */
+	if (svm_trace_instance(nid, sizeof(nid), "nid="))
+		return -1;
+	f = fopen(SVM_TRACE_REPORT, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -98,7 +102,8 @@ static int read_refaults(struct refaults *r)
 		const char *p;
 		int activated;
 
-		if (!strstr(line, "svm_workingset_refault:"))
+		if (!strstr(line, "svm_workingset_refault:") ||
+		    !strstr(line, nid))
 			continue;
 		p = strstr(line, "distance=");
 		if (!p || sscanf(p, "distance=%lu active=%lu activated=%d",
