@@ -83,9 +83,9 @@ static void svm_page_cache_add_find_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svm_page_count(page), 2);
 	KUNIT_EXPECT_PTR_EQ(test, page->mapping, &as);
 	KUNIT_EXPECT_EQ(test, page->index, 5);
-	KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
-	KUNIT_EXPECT_TRUE(test, svm_page_uptodate(page));
-	KUNIT_EXPECT_FALSE(test, svm_page_locked(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_lru(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_uptodate(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_locked(page));
 	KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 1);
 
@@ -99,12 +99,12 @@ static void svm_page_cache_add_find_test(struct kunit *test)
 	/* A racing inserter loses: its page stays its own. */
 	other = svm_alloc_page(svm, SVM_GFP_HIGHUSER);
 	KUNIT_ASSERT_NOT_NULL(test, other);
-	svm_set_page_locked(other);
+	svm_page_set_locked(other);
 	KUNIT_EXPECT_EQ(test, svm_add_to_page_cache(&as, other, 5), -EEXIST);
 	KUNIT_EXPECT_NULL(test, other->mapping);
-	KUNIT_EXPECT_FALSE(test, svm_page_lru(other));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_lru(other));
 	KUNIT_EXPECT_EQ(test, svm_page_count(other), 1);
-	svm_clear_page_locked(other);
+	svm_page_clear_locked(other);
 	svm_free_page(svm, other);
 
 	svm_put_page(svm, page);
@@ -154,11 +154,11 @@ static void svm_page_lock_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_EXPECT_TRUE(test, svm_trylock_page(page));
 	KUNIT_EXPECT_FALSE(test, svm_trylock_page(page));
-	KUNIT_EXPECT_TRUE(test, svm_page_locked(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_locked(page));
 	svm_unlock_page(page);
-	KUNIT_EXPECT_FALSE(test, svm_page_locked(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_locked(page));
 	svm_lock_page(page);
-	KUNIT_EXPECT_TRUE(test, svm_page_locked(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_locked(page));
 	svm_unlock_page(page);
 	svm_wait_on_page_locked(page);
 	svm_free_page(svm, page);
@@ -223,7 +223,7 @@ static void svm_page_cache_drop_active_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	svm_mark_page_accessed(svm, page);
 	svm_mark_page_accessed(svm, page);
-	KUNIT_EXPECT_TRUE(test, svm_page_active(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_active(page));
 	svm_put_page(svm, page);
 	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(&as), 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_state), 0);
@@ -320,9 +320,9 @@ static void svm_page_cache_range_test(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, pages[i]->mapping, &as);
 		KUNIT_EXPECT_EQ(test, pages[i]->index, i);
 		KUNIT_EXPECT_EQ(test, svm_page_count(pages[i]), 2);
-		KUNIT_EXPECT_TRUE(test, svm_page_uptodate(pages[i]));
-		KUNIT_EXPECT_TRUE(test, svm_page_lru(pages[i]));
-		KUNIT_EXPECT_FALSE(test, svm_page_locked(pages[i]));
+		KUNIT_EXPECT_TRUE(test, svm_page_test_uptodate(pages[i]));
+		KUNIT_EXPECT_TRUE(test, svm_page_test_lru(pages[i]));
+		KUNIT_EXPECT_FALSE(test, svm_page_test_locked(pages[i]));
 		KUNIT_EXPECT_TRUE(test, page_is(svm, pages[i], 0));
 	}
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGCACHE_ADD), 8);
@@ -396,14 +396,14 @@ static void svm_page_harvest_dirty_test(struct kunit *test)
 	written = svm_find_or_create_page(&as, 1, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(written));
 	KUNIT_EXPECT_FALSE(test, svm_page_harvest_dirty(svm, clean));
-	KUNIT_EXPECT_FALSE(test, svm_page_dirty(clean));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_dirty(clean));
 
 	real = svm_page_to_real(svm, written);
 	SetPageDirty(real);
 	svm_put_page(svm, clean);
 	svm_put_page(svm, written);
 	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(&as), 1);
-	KUNIT_EXPECT_TRUE(test, svm_page_dirty(written));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_dirty(written));
 	KUNIT_EXPECT_FALSE(test, PageDirty(real));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_dirty), 1);
@@ -441,10 +441,10 @@ static void svm_remove_mapping_redirtied_test(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, svm_isolate_lru_page(svm, page));
 	svm_put_page(svm, page);	/* the isolation's reference stays */
 	svm_lock_page(page);
-	KUNIT_ASSERT_FALSE(test, svm_page_dirty(page));
+	KUNIT_ASSERT_FALSE(test, svm_page_test_dirty(page));
 	SetPageDirty(real);		/* what zap_pte_range() leaves */
 	KUNIT_EXPECT_FALSE(test, svm_remove_mapping(svm, page));
-	KUNIT_EXPECT_TRUE(test, svm_page_dirty(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_dirty(page));
 	KUNIT_EXPECT_FALSE(test, PageDirty(real));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 1);

@@ -52,7 +52,7 @@ static struct svm_page *alloc_high(struct kunit *test, struct svm_instance *svm)
 	struct svm_page *page = svm_alloc_page(svm, SVM_GFP_HIGHUSER);
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_ASSERT_TRUE(test, svm_page_highmem(page));
+	KUNIT_ASSERT_TRUE(test, svm_page_test_highmem(page));
 	return page;
 }
 
@@ -82,7 +82,7 @@ static void svm_kmap_lowmem_test(struct kunit *test)
 	bool faults_off;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_ASSERT_FALSE(test, svm_page_highmem(page));
+	KUNIT_ASSERT_FALSE(test, svm_page_test_highmem(page));
 	direct = page_address(svm_page_to_real(svm, page));
 	KUNIT_EXPECT_PTR_EQ(test, svm_page_address(svm, page), direct);
 
@@ -397,7 +397,7 @@ static void svm_zero_highmem_test(struct kunit *test)
 
 		page = svm_alloc_pages(svm, SVM_GFP_HIGHUSER | SVM_GFP_ZERO, 2);
 		KUNIT_ASSERT_NOT_NULL(test, page);
-		KUNIT_ASSERT_TRUE(test, svm_page_highmem(page));
+		KUNIT_ASSERT_TRUE(test, svm_page_test_highmem(page));
 		for (j = 0; j < 4; j++) {
 			void *a = svm_kmap(svm, page + j);
 
@@ -544,7 +544,7 @@ static int mem_dev_io(struct mem_dev *d, struct svm_page *io,
 	u8 *buf = d->store + sector * PAGE_SIZE;
 	void *addr;
 
-	if (svm_page_highmem(io)) {
+	if (svm_page_test_highmem(io)) {
 		/* Past the device's reach: the bounce code must prevent it. */
 		if (d->bdev.lowmem_only)
 			return -EIO;
@@ -556,7 +556,7 @@ static int mem_dev_io(struct mem_dev *d, struct svm_page *io,
 		memcpy(buf, addr, PAGE_SIZE);
 	else
 		memcpy(addr, buf, PAGE_SIZE);
-	if (svm_page_highmem(io))
+	if (svm_page_test_highmem(io))
 		svm_kunmap(svm, io);
 	d->ios++;
 	return 0;
@@ -631,7 +631,7 @@ static void svm_bounce_test(struct kunit *test)
 	io = svm_bounce_map(&d.bdev, page, SVM_IO_READ, SVM_GFP_NOIO);
 	KUNIT_ASSERT_NOT_NULL(test, io);
 	KUNIT_EXPECT_PTR_NE(test, io, page);
-	KUNIT_EXPECT_FALSE(test, svm_page_highmem(io));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_highmem(io));
 	memset(svm_page_address(svm, io), 0xee, PAGE_SIZE);
 	svm_bounce_unmap(&d.bdev, page, io, SVM_IO_READ, -EIO);
 	a = svm_kmap_atomic(svm, page);

@@ -137,7 +137,7 @@ static void svm_zone_layout_test(struct kunit *test)
 		bool in_high = zone == high;
 
 		if (svm_page_zone(svm, page) != zone ||
-		    svm_page_highmem(page) != in_high) {
+		    svm_page_test_highmem(page) != in_high) {
 			KUNIT_FAIL(test, "pfn %lu in the wrong zone", pfn);
 			break;
 		}
@@ -218,7 +218,7 @@ static void svm_split_merge_test(struct kunit *test)
 				((1UL << order) - 1), 0);
 		KUNIT_EXPECT_EQ(test, svm_page_count(page), 1);
 		KUNIT_EXPECT_EQ(test, svm_page_alloc_order(page), order);
-		KUNIT_EXPECT_FALSE(test, svm_page_buddy(page));
+		KUNIT_EXPECT_FALSE(test, svm_page_test_buddy(page));
 		KUNIT_EXPECT_EQ(test, zone->free_pages,
 				zone->managed_pages - (1UL << order));
 		/* One block left at each order from @order up to the top. */
@@ -326,12 +326,12 @@ static void svm_zonelist_fallback_test(struct kunit *test)
 		pages[n++] = page;
 		if (svm_page_zone(svm, page) != high)
 			break;
-		KUNIT_EXPECT_TRUE(test, svm_page_highmem(page));
+		KUNIT_EXPECT_TRUE(test, svm_page_test_highmem(page));
 		KUNIT_EXPECT_NULL(test, svm_page_address(svm, page));
 	}
 	KUNIT_EXPECT_GT(test, n, 200);
 	KUNIT_EXPECT_PTR_EQ(test, svm_page_zone(svm, page), normal);
-	KUNIT_EXPECT_FALSE(test, svm_page_highmem(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_highmem(page));
 	KUNIT_EXPECT_NOT_NULL(test, svm_page_address(svm, page));
 	KUNIT_EXPECT_EQ(test, svm_zone_stat(normal, SVM_PGZONE_FALLBACK, 0), 1);
 	KUNIT_EXPECT_EQ(test, svm_zone_stat(high, SVM_PGZONE_FALLBACK, 0), 0);
@@ -640,19 +640,19 @@ static void svm_misuse_test(struct kunit *test)
 	/* Freeing a page still on the LRU is refused; once off, it frees. */
 	page = svm_alloc_pages(svm, SVM_GFP_KERNEL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	svm_set_page_lru(page);
+	svm_page_set_lru(page);
 	svm_free_pages(svm, page, 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_state), 1);
 	KUNIT_EXPECT_EQ(test, svm_page_count(page), 1);
-	svm_clear_page_lru(page);
+	svm_page_clear_lru(page);
 	/* A second reference keeps the page; the last one frees it. */
 	svm_get_page(page);
 	svm_free_pages(svm, page, 0);
 	KUNIT_EXPECT_EQ(test, svm_page_count(page), 1);
-	svm_set_page_dirty(page);
+	svm_page_set_dirty(page);
 	svm_free_pages(svm, page, 0);
 	KUNIT_EXPECT_EQ(test, svm_page_count(page), 0);
-	KUNIT_EXPECT_FALSE(test, svm_page_dirty(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_dirty(page));
 
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_double), 2);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_order), 2);

@@ -91,9 +91,9 @@ static void selfcheck_stray_buddy(struct kunit *test)
 	struct svm_page *page = svm_alloc_pages(svm, SVM_GFP_KERNEL, 1);
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	svm_set_page_buddy(page);
+	svm_page_set_buddy(page);
 	expect_report(test, svm, 1, "free-block mark");
-	svm_clear_page_buddy(page);
+	svm_page_clear_buddy(page);
 	KUNIT_EXPECT_EQ(test, svm_selfcheck(svm, NULL), 0);
 	svm_free_pages(svm, page, 1);
 }
@@ -124,9 +124,9 @@ static void selfcheck_lru_flag(struct kunit *test)
 	struct svm_page *page = svm_alloc_pages(svm, SVM_GFP_KERNEL, 0);
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	svm_set_page_lru(page);
+	svm_page_set_lru(page);
 	expect_report(test, svm, 1, "PG_lru but is on no list");
-	svm_clear_page_lru(page);
+	svm_page_clear_lru(page);
 	KUNIT_EXPECT_EQ(test, svm_selfcheck(svm, NULL), 0);
 	svm_free_pages(svm, page, 0);
 }

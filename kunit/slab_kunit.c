@@ -1234,7 +1234,7 @@ static void svm_slab_teardown_test(struct kunit *test)
 		managed += zone->managed_pages;
 	KUNIT_EXPECT_EQ(test, lowmem_free(svm), managed);
 	for (pfn = 0; pfn < svm->nr_pages; pfn++)
-		KUNIT_EXPECT_FALSE(test, svm_page_slab(svm_pfn_to_page(svm, pfn)));
+		KUNIT_EXPECT_FALSE(test, svm_page_test_slab(svm_pfn_to_page(svm, pfn)));
 	KUNIT_EXPECT_EQ(test, svm_check_instance(svm), 0);
 	KUNIT_ASSERT_EQ(test, svm_slab_init(svm), 0);
 }

@@ -182,7 +182,7 @@ static void svm_swap_cache_test(struct kunit *test)
 	svm_lock_page(page);
 	KUNIT_EXPECT_EQ(test, svm_add_to_swap_cache(svm, page, e), 0);
 	KUNIT_EXPECT_EQ(test, svm_add_to_swap_cache(svm, page, e), -EEXIST);
-	KUNIT_EXPECT_TRUE(test, svm_page_swapcache(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_swapcache(page));
 	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e), 2);
 	KUNIT_EXPECT_EQ(test, svm_page_count(page), 2);
 	found = svm_lookup_swap_cache(svm, e);
@@ -191,7 +191,7 @@ static void svm_swap_cache_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, svm_delete_from_swap_cache(svm, page, 2));
 	svm_put_page(svm, found);
 	KUNIT_EXPECT_TRUE(test, svm_delete_from_swap_cache(svm, page, 2));
-	KUNIT_EXPECT_FALSE(test, svm_page_swapcache(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_swapcache(page));
 	KUNIT_EXPECT_NULL(test, svm_lookup_swap_cache(svm, e));
 	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e), 1);
 	svm_unlock_page(page);
@@ -263,7 +263,7 @@ static void svm_swap_cache_orphan_test(struct kunit *test)
 	svm_free_swap_and_cache(svm, e);
 	KUNIT_EXPECT_EQ(test, svm_swap_count(svm, e), 0);
 	KUNIT_EXPECT_NULL(test, svm_lookup_swap_cache(svm, e));
-	KUNIT_EXPECT_FALSE(test, svm_page_swapcache(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_swapcache(page));
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_cache), 0);
 	/* The holder's reference is the last one. */
@@ -284,22 +284,22 @@ static void svm_lru_accessed_test(struct kunit *test)
 	page = svm_find_or_create_page(&as, 0, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	/* New: inactive, unreferenced (used once so far). */
-	KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
-	KUNIT_EXPECT_FALSE(test, svm_page_active(page));
-	KUNIT_EXPECT_FALSE(test, svm_page_referenced(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_lru(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_active(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_referenced(page));
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 1);
 	/* Found again: referenced; once more: active. */
 	svm_mark_page_accessed(svm, page);
-	KUNIT_EXPECT_TRUE(test, svm_page_referenced(page));
-	KUNIT_EXPECT_FALSE(test, svm_page_active(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_referenced(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_active(page));
 	svm_mark_page_accessed(svm, page);
-	KUNIT_EXPECT_TRUE(test, svm_page_active(page));
-	KUNIT_EXPECT_FALSE(test, svm_page_referenced(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_active(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_referenced(page));
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 1);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGACTIVATE), 1);
 	svm_mark_page_accessed(svm, page);
-	KUNIT_EXPECT_TRUE(test, svm_page_referenced(page));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_referenced(page));
 	/* Isolated: off the lists, with a reference; only once. */
 	KUNIT_EXPECT_TRUE(test, svm_isolate_lru_page(svm, page));
 	KUNIT_EXPECT_FALSE(test, svm_isolate_lru_page(svm, page));
@@ -329,14 +329,14 @@ static void svm_lru_accessed_unevictable_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	/* As reclaim culls it: isolated, marked, put back. */
 	KUNIT_ASSERT_TRUE(test, svm_isolate_lru_page(svm, page));
-	svm_set_page_unevictable(page);
+	svm_page_set_unevictable(page);
 	svm_lru_cache_add(svm, page);
 	svm_put_page(svm, page);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 1);
 	svm_mark_page_accessed(svm, page);
 	svm_mark_page_accessed(svm, page);
 	svm_mark_page_accessed(svm, page);
-	KUNIT_EXPECT_FALSE(test, svm_page_active(page));
+	KUNIT_EXPECT_FALSE(test, svm_page_test_active(page));
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 1);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
@@ -403,7 +403,7 @@ static void svm_reclaim_swap_test(struct kunit *test)
 					      "page %u", i);
 		else
 			KUNIT_EXPECT_TRUE(test, created);
-		KUNIT_EXPECT_FALSE(test, svm_page_dirty(page));
+		KUNIT_EXPECT_FALSE(test, svm_page_test_dirty(page));
 		svm_put_page(svm, page);
 	}
 	/* Read-ahead brought neighbours in before their faults. */
@@ -448,7 +448,7 @@ static void make_active(struct kunit *test, struct svm_address_space *as,
 		page = svm_find_or_create_page(as, i, &created);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 		KUNIT_ASSERT_TRUE(test, svm_isolate_lru_page(svm, page));
-		svm_set_page_active(page);
+		svm_page_set_active(page);
 		svm_lru_cache_add(svm, page);
 		svm_put_page(svm, page);
 		svm_put_page(svm, page);
@@ -472,9 +472,9 @@ static void refault(struct kunit *test, struct svm_address_space *as, u32 n,
 		page = svm_find_or_create_page(as, i, &created);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, svm_page_active(page), active,
+		KUNIT_EXPECT_EQ_MSG(test, svm_page_test_active(page), active,
 				    "page %u", i);
-		KUNIT_EXPECT_TRUE(test, svm_page_lru(page));
+		KUNIT_EXPECT_TRUE(test, svm_page_test_lru(page));
 		svm_put_page(svm, page);
 	}
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_REFAULT),
@@ -659,7 +659,7 @@ static void svm_swapoff_race(struct kunit *test, bool write)
 	svm_swap_free(svm, e);
 	if (write) {
 		fill(svm, r.page, 7);
-		svm_set_page_writeback(r.page);
+		svm_page_set_writeback(r.page);
 	}
 	init_completion(&r.at_hook);
 	init_completion(&r.release);
@@ -801,12 +801,12 @@ static void svm_swap_write_error_test(struct kunit *test)
 		}
 		page = svm_find_get_page(&as, i);
 		KUNIT_ASSERT_NOT_NULL(test, page);
-		if (svm_page_swapcache(page))
+		if (svm_page_test_swapcache(page))
 			KUNIT_EXPECT_FALSE_MSG(test,
 				svm_swap_failed_slot(&f, page->private),
 				"page %u cached on a bad slot", i);
 		else
-			KUNIT_EXPECT_TRUE(test, svm_page_dirty(page));
+			KUNIT_EXPECT_TRUE(test, svm_page_test_dirty(page));
 		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
 		svm_put_page(svm, page);
 	}

@@ -99,7 +99,7 @@ static void svm_vmalloc_one_page_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, area->size, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, area->flags, SVM_VM_ALLOC);
 	/* HIGHMEM preferred, as the book's vmalloc(). */
-	KUNIT_EXPECT_TRUE(test, svm_page_highmem(area->pages[0]));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_highmem(area->pages[0]));
 	KUNIT_EXPECT_EQ(test, free_count(svm), before - 1);
 
 	fill(addr, PAGE_SIZE, 1);
@@ -157,9 +157,9 @@ static void svm_vmalloc_large_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, area->nr_pages, nr);
 	KUNIT_EXPECT_EQ(test, free_count(svm), before - nr);
 	for (i = 0; i < nr; i++)
-		high += svm_page_highmem(area->pages[i]);
+		high += svm_page_test_highmem(area->pages[i]);
 	/* HIGHMEM down to its watermark first, then the lower zones. */
-	KUNIT_EXPECT_TRUE(test, svm_page_highmem(area->pages[0]));
+	KUNIT_EXPECT_TRUE(test, svm_page_test_highmem(area->pages[0]));
 	KUNIT_EXPECT_GT(test, high, 900);
 	KUNIT_EXPECT_LT(test, high, nr);
 

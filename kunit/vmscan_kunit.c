@@ -45,13 +45,13 @@ static struct svm_instance *create(struct kunit *test, unsigned long nr_pages,
 static struct svm_node_reclaim *node_of(struct kunit *test,
 					struct svm_instance *svm)
 {
-	struct svm_node_reclaim *nr = NULL;
+	struct svm_node_reclaim *node = NULL;
 	int nid;
 
-	for (nid = 0; nid < nr_node_ids && !nr; nid++)
-		nr = svm->reclaim->node[nid];
-	KUNIT_ASSERT_NOT_NULL(test, nr);
-	return nr;
+	for (nid = 0; nid < nr_node_ids && !node; nid++)
+		node = svm->reclaim->node[nid];
+	KUNIT_ASSERT_NOT_NULL(test, node);
+	return node;
 }
 
 /* Free pages of the instance, per-CPU lists drained first. */
@@ -122,7 +122,7 @@ static bool cached(struct svm_address_space *as, u32 index, bool *active)
 
 	if (!page)
 		return false;
-	*active = svm_page_active(page);
+	*active = svm_page_test_active(page);
 	svm_put_page(as->svm, page);
 	return true;
 }
@@ -146,7 +146,7 @@ static struct svm_scan_control scan_control(int priority,
 static void svm_vmscan_refill_inactive_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256, false);
-	struct svm_node_reclaim *nr = node_of(test, svm);
+	struct svm_node_reclaim *node = node_of(test, svm);
 	struct svm_address_space *as;
 	bool active;
 	u32 i;
@@ -163,7 +163,7 @@ static void svm_vmscan_refill_inactive_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32);
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
 
-	svm_refill_inactive(nr, 32);
+	svm_refill_inactive(node, 32);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGREFILL), 32);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGDEACTIVATE), 16);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 16);
@@ -174,7 +174,7 @@ static void svm_vmscan_refill_inactive_test(struct kunit *test)
 	}
 
 	/* Their reference used up, the rest follow. */
-	svm_refill_inactive(nr, 32);
+	svm_refill_inactive(node, 32);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGREFILL), 48);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGDEACTIVATE), 32);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
@@ -190,7 +190,7 @@ static void svm_vmscan_refill_inactive_test(struct kunit *test)
 static void svm_vmscan_refill_proportion_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 512, false);
-	struct svm_node_reclaim *nr = node_of(test, svm);
+	struct svm_node_reclaim *node = node_of(test, svm);
 	struct svm_scan_control sc = scan_control(2, ULONG_MAX);
 	struct svm_address_space *as;
 	u32 i;
@@ -205,7 +205,7 @@ static void svm_vmscan_refill_proportion_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 64);
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 32);
 
-	svm_shrink_node(nr, &sc);
+	svm_shrink_node(node, &sc);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGREFILL), 64 / 4 + 1);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGDEACTIVATE),
 			64 / 4 + 1);
@@ -225,7 +225,7 @@ static void svm_vmscan_refill_proportion_test(struct kunit *test)
 static void svm_vmscan_rotate_referenced_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256, false);
-	struct svm_node_reclaim *nr = node_of(test, svm);
+	struct svm_node_reclaim *node = node_of(test, svm);
 	struct svm_scan_control sc = scan_control(0, ULONG_MAX);
 	struct svm_address_space *as;
 	bool active;
@@ -238,7 +238,7 @@ static void svm_vmscan_rotate_referenced_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 32);
 
 	/* Priority 0: the whole inactive list in one batch. */
-	svm_shrink_node(nr, &sc);
+	svm_shrink_node(node, &sc);
 	KUNIT_EXPECT_EQ(test, sc.nr_scanned, 32);
 	KUNIT_EXPECT_EQ(test, sc.nr_reclaimed, 16);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGACTIVATE), 16);
@@ -308,14 +308,14 @@ static void svm_vmscan_unevictable_test(struct kunit *test)
 }
 
 /* Waits up to 10 s for @nr's kswapd to finish what it was woken for. */
-static bool kswapd_settled(struct svm_node_reclaim *nr, unsigned long runs)
+static bool kswapd_settled(struct svm_node_reclaim *node, unsigned long runs)
 {
 	unsigned long end = jiffies + 10 * HZ;
 
 	while (time_before(jiffies, end)) {
-		if (READ_ONCE(nr->kswapd_runs) > runs &&
-		    !READ_ONCE(nr->kswapd_running) &&
-		    !READ_ONCE(nr->kswapd_wake))
+		if (READ_ONCE(node->kswapd_runs) > runs &&
+		    !READ_ONCE(node->kswapd_running) &&
+		    !READ_ONCE(node->kswapd_wake))
 			return true;
 		msleep(20);
 	}
@@ -331,35 +331,35 @@ static bool kswapd_settled(struct svm_node_reclaim *nr, unsigned long runs)
 static void svm_vmscan_kswapd_watermarks_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 1024, true);
-	struct svm_node_reclaim *nr = node_of(test, svm);
+	struct svm_node_reclaim *node = node_of(test, svm);
 	struct svm_zone *normal, *zone = NULL;
 	struct svm_address_space *as;
 	unsigned long wakeups, runs, below = 0;
 	u32 n;
 
-	normal = &svm->node_data[nr->nid]->node_zones[SVM_ZONE_NORMAL];
+	normal = &svm->node_data[node->nid]->node_zones[SVM_ZONE_NORMAL];
 	KUNIT_ASSERT_TRUE(test, svm_populated_zone(normal));
 	KUNIT_ASSERT_LT(test, normal->pages_low, normal->pages_high);
 	as = create_as(test, svm, 1);
-	wakeups = READ_ONCE(nr->kswapd_wakeups);
-	runs = READ_ONCE(nr->kswapd_runs);
+	wakeups = READ_ONCE(node->kswapd_wakeups);
+	runs = READ_ONCE(node->kswapd_runs);
 	for (n = 0; n < svm->nr_pages; n++) {
 		populate(test, as, n, 1);
 		if (READ_ONCE(normal->free_pages) < normal->pages_low) {
 			below = READ_ONCE(normal->free_pages);
 			break;
 		}
-		KUNIT_ASSERT_EQ_MSG(test, READ_ONCE(nr->kswapd_wakeups),
+		KUNIT_ASSERT_EQ_MSG(test, READ_ONCE(node->kswapd_wakeups),
 				    wakeups, "%lu free, low %lu",
 				    READ_ONCE(normal->free_pages),
 				    normal->pages_low);
 	}
 	n++;
 	KUNIT_ASSERT_LT(test, n, svm->nr_pages);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(nr->kswapd_wakeups), wakeups + 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_wakeups), wakeups + 1);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_KSWAPD_WAKE), 1);
 
-	KUNIT_ASSERT_TRUE(test, kswapd_settled(nr, runs));
+	KUNIT_ASSERT_TRUE(test, kswapd_settled(node, runs));
 	while ((zone = svm_next_zone(svm, zone)))
 		KUNIT_EXPECT_GE_MSG(test, READ_ONCE(zone->free_pages),
 				    zone->pages_high, "zone %s", zone->name);
@@ -437,7 +437,7 @@ static void reap_all(struct svm_instance *svm)
 static void svm_vmscan_direct_priority_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 512, false);
-	struct svm_node_reclaim *nr = node_of(test, svm);
+	struct svm_node_reclaim *node = node_of(test, svm);
 	struct svm_address_space *as;
 	unsigned long freed = 0, free_before;
 	struct svm_page *page;
@@ -454,7 +454,8 @@ static void svm_vmscan_direct_priority_test(struct kunit *test)
 	}
 	reap_all(svm);
 	follow_passes(test, svm);
-	KUNIT_EXPECT_EQ(test, svm_try_to_free_pages(svm, nr->nid, SVM_GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test,
+			svm_try_to_free_pages(svm, node->nid, SVM_GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_ALLOCSTALL), 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 64);
 	KUNIT_ASSERT_EQ(test, passes.n, SVM_DEF_PRIORITY + 1);
@@ -477,7 +478,7 @@ static void svm_vmscan_direct_priority_test(struct kunit *test)
 	reap_all(svm);
 	passes.n = 0;
 	free_before = nr_free(svm);
-	KUNIT_EXPECT_EQ(test, svm_try_to_free_pages(svm, nr->nid, SVM_GFP_KERNEL),
+	KUNIT_EXPECT_EQ(test, svm_try_to_free_pages(svm, node->nid, SVM_GFP_KERNEL),
 			SVM_SWAP_CLUSTER_MAX);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages),
 			64 - SVM_SWAP_CLUSTER_MAX);
@@ -506,7 +507,7 @@ static void svm_vmscan_direct_priority_test(struct kunit *test)
 static void svm_vmscan_slab_reap_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 512, false);
-	struct svm_node_reclaim *nr = node_of(test, svm);
+	struct svm_node_reclaim *node = node_of(test, svm);
 	struct svm_kmem_cache_stats st;
 	struct svm_kmem_cache *c;
 	unsigned long got, free_before;
@@ -535,7 +536,7 @@ static void svm_vmscan_slab_reap_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
 
 	free_before = nr_free(svm);
-	got = svm_try_to_free_pages(svm, nr->nid, SVM_GFP_KERNEL);
+	got = svm_try_to_free_pages(svm, node->nid, SVM_GFP_KERNEL);
 	svm_kmem_cache_get_stats(c, &st);
 	KUNIT_EXPECT_EQ(test, st.free, 0);
 	KUNIT_EXPECT_GE(test, c->reaps, 1);

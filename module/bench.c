@@ -107,7 +107,7 @@ static u64 bench_shadow_kmap(struct svm_instance *svm, unsigned int order,
 	cycles_t start;
 	unsigned long i;
 
-	if (!page || !svm_page_highmem(page)) {
+	if (!page || !svm_page_test_highmem(page)) {
 		if (page)
 			svm_free_pages(svm, page, 0);
 		return U64_MAX;
@@ -153,7 +153,7 @@ static u64 bench_shadow_kmap_atomic(struct svm_instance *svm,
 	cycles_t start;
 	unsigned long i;
 
-	if (!page || !svm_page_highmem(page)) {
+	if (!page || !svm_page_test_highmem(page)) {
 		if (page)
 			svm_free_pages(svm, page, 0);
 		return U64_MAX;

@@ -123,7 +123,7 @@ struct svm_page *svm_bounce_map(struct svm_bounce_dev *dev,
 	struct svm_page *bounce;
 
 	svm_assert_task_context();
-	if (!dev->lowmem_only || !svm_page_highmem(page))
+	if (!dev->lowmem_only || !svm_page_test_highmem(page))
 		return page;
 	bounce = svm_mempool_alloc(svm->highmem->bounce_pool,
 				   gfp & ~SVM_GFP_ZONEMASK);

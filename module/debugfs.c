@@ -275,7 +275,7 @@ static void svm_pageblock_map(struct seq_file *m, struct svm_instance *svm,
 		char c = zone->pageblock_mt[i] == SVM_MIGRATE_MOVABLE ?
 			 'M' : 'U';
 
-		if (svm_page_buddy(page) && page->private >= svm->pb_order)
+		if (svm_page_test_buddy(page) && page->private >= svm->pb_order)
 			free_until = idx + (1UL << page->private);
 		if (idx + pb_pages <= free_until &&
 		    idx + pb_pages <= zone->spanned_pages)
@@ -509,7 +509,7 @@ int svm_page_show(struct seq_file *m, struct svm_instance *svm)
 	}
 	seq_puts(m, ")\n");
 	seq_printf(m, "refcount:    %d\n", svm_page_count(page));
-	if (svm_page_buddy(page))
+	if (svm_page_test_buddy(page))
 		seq_printf(m, "order:       %u\n", READ_ONCE(page->private));
 	else if (svm_page_count(page))
 		seq_printf(m, "order:       %u\n", svm_page_alloc_order(page));

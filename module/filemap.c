@@ -271,8 +271,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_address_space_destroy);
 void svm_lock_page(struct svm_page *page)
 {
 	might_sleep();
-	while (svm_test_set_page_locked(page))
-		wait_var_event(&page->flags, !svm_page_locked(page));
+	while (svm_page_test_set_locked(page))
+		wait_var_event(&page->flags, !svm_page_test_locked(page));
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_lock_page);
 
@@ -284,7 +284,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_lock_page);
  */
 bool svm_trylock_page(struct svm_page *page)
 {
-	return !svm_test_set_page_locked(page);
+	return !svm_page_test_set_locked(page);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_trylock_page);
 
@@ -296,7 +296,7 @@ void svm_unlock_page(struct svm_page *page)
 {
 	/* What the holder wrote is visible before the lock looks free... */
 	smp_mb__before_atomic();
-	svm_clear_page_locked(page);
+	svm_page_clear_locked(page);
 	/* ...and the clear before wake_up_var() looks for sleepers. */
 	smp_mb__after_atomic();
 	wake_up_var(&page->flags);
@@ -312,7 +312,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_unlock_page);
 void svm_wait_on_page_locked(struct svm_page *page)
 {
 	might_sleep();
-	wait_var_event(&page->flags, !svm_page_locked(page));
+	wait_var_event(&page->flags, !svm_page_test_locked(page));
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_wait_on_page_locked);
 
@@ -370,7 +370,7 @@ struct svm_page *svm_find_get_page(struct svm_address_space *as, u32 index)
 	rcu_read_lock();
 	page = svm_xas_get_page(&xas, as->svm);
 	rcu_read_unlock();
-	if (page && svm_page_locked(page))
+	if (page && svm_page_test_locked(page))
 		svm_wait_on_page_locked(page);
 	return page;
 }
@@ -406,11 +406,11 @@ unsigned int svm_find_get_pages(struct svm_address_space *as, u32 start,
 	xas_for_each(&xas, page, last) {
 		if (xas_retry(&xas, page) || xa_is_value(page))
 			continue;
-		if (svm_page_locked(page) || !svm_page_uptodate(page) ||
+		if (svm_page_test_locked(page) || !svm_page_test_uptodate(page) ||
 		    !atomic_inc_not_zero(&page->_refcount))
 			continue;
 		if (unlikely(page != xas_reload(&xas) ||
-			     svm_page_locked(page))) {
+			     svm_page_test_locked(page))) {
 			svm_put_page(as->svm, page);
 			continue;
 		}
@@ -519,13 +519,13 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 		return xa_load(&as->i_pages, index) == entry ? page : NULL;
 	svm_lock_page(page);
 	/* Freed and reused meanwhile: look again. */
-	if (!svm_page_swapcache(page) || page->private != swp.val ||
+	if (!svm_page_test_swapcache(page) || page->private != swp.val ||
 	    page->mapping) {
 		svm_unlock_page(page);
 		svm_put_page(svm, page);
 		return NULL;
 	}
-	if (!svm_page_uptodate(page)) {
+	if (!svm_page_test_uptodate(page)) {
 		/* The read failed: drop the page so that the next try reads. */
 		if (svm_delete_from_swap_cache(svm, page, 2))
 			svm_lru_del(svm, page);
@@ -548,7 +548,7 @@ static struct svm_page *svm_swapin_page(struct svm_address_space *as,
 		svm_account_cache_pages(as, 1);
 		trace_svm_page_cache_add(svm->id, as->id, index,
 					 svm_page_to_pfn(svm, page));
-		if (svm_test_clear_page_readahead(page)) {
+		if (svm_page_test_clear_readahead(page)) {
 			atomic_long_inc(&svm->swap->ra_hits);
 			atomic_inc(&svm->swap->ra_recent);
 		}
@@ -641,16 +641,16 @@ struct svm_page *svm_find_or_create_page(struct svm_address_space *as,
 					   SVM_GFP_ZERO | SVM_GFP_NOWARN);
 		if (!page)
 			return ERR_PTR(-ENOMEM);
-		svm_set_page_locked(page);
+		svm_page_set_locked(page);
 		err = svm_add_to_page_cache(as, page, index);
 		if (!err)
 			break;
-		svm_clear_page_locked(page);
+		svm_page_clear_locked(page);
 		svm_free_page(svm, page);
 		if (err != -EEXIST)
 			return ERR_PTR(err);
 	}
-	svm_set_page_uptodate(page);
+	svm_page_set_uptodate(page);
 	svm_unlock_page(page);
 	*created = true;
 	return page;
@@ -673,7 +673,7 @@ static void svm_clear_new_page(struct svm_instance *svm,
 /* Undo the preparation of a new page svm_create_pages() could not insert. */
 static void svm_unprepare_page(struct svm_instance *svm, struct svm_page *page)
 {
-	svm_clear_page_uptodate(page);
+	svm_page_clear_uptodate(page);
 	page->mapping = NULL;
 	page->index = 0;
 	atomic_dec(&page->_refcount);
@@ -692,8 +692,9 @@ static void svm_unprepare_page(struct svm_instance *svm, struct svm_page *page)
  * clean and zero, so reclaim drops them again without I/O. Best effort:
  * nothing is allocated unless a zone has @nr pages to spare above its
  * high watermark (svm_zonelist_has_room()), the first failed allocation
- * ends it, and the allocation neither retries nor reclaims (a caller that needs one page must fall back to
- * svm_find_or_create_page()). Indexes holding a swap entry are left alone.
+ * ends it, and the allocation neither retries nor reclaims (a caller
+ * that needs one page must fall back to svm_find_or_create_page()).
+ * Indexes holding a swap entry are left alone.
  *
  * Batched: the pages are allocated and zeroed first, then go into the
  * tree under one xa_lock. They are complete (zeroed, uptodate) before the
@@ -729,7 +730,7 @@ unsigned int svm_create_pages(struct svm_address_space *as, u32 start,
 		svm_clear_new_page(svm, page);
 		page->mapping = as;
 		page->index = start + i;
-		svm_set_page_uptodate(page);
+		svm_page_set_uptodate(page);
 		svm_get_page(page);	/* the cache's reference */
 		pages[i] = page;
 		__set_bit(i, &new);
@@ -889,7 +890,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_nr_deferred_pages);
  */
 bool svm_mark_page_dirty(struct svm_address_space *as, struct svm_page *page)
 {
-	if (svm_test_set_page_dirty(page))
+	if (svm_page_test_set_dirty(page))
 		return false;
 	atomic_long_inc(&as->nrdirty);
 	atomic_long_inc(&as->svm->filemap->nr_dirty);
@@ -907,7 +908,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_mark_page_dirty);
 bool svm_clear_page_dirty_for_io(struct svm_address_space *as,
 				 struct svm_page *page)
 {
-	if (!svm_test_clear_page_dirty(page))
+	if (!svm_page_test_clear_dirty(page))
 		return false;
 	atomic_long_dec(&as->nrdirty);
 	atomic_long_dec(&as->svm->filemap->nr_dirty);
@@ -934,7 +935,7 @@ bool svm_page_harvest_dirty(struct svm_instance *svm, struct svm_page *page)
 	if (page->mapping)
 		svm_mark_page_dirty(page->mapping, page);
 	else
-		svm_set_page_dirty(page);
+		svm_page_set_dirty(page);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_page_harvest_dirty);
@@ -961,7 +962,7 @@ static bool svm_delete_from_page_cache(struct svm_address_space *as,
 	trace_svm_page_cache_delete(svm->id, as->id, index,
 				    svm_page_to_pfn(svm, page));
 	/* The object's use of the slot goes with the page. */
-	if (svm_page_swapcache(page)) {
+	if (svm_page_test_swapcache(page)) {
 		struct svm_swp_entry entry = { page->private };
 
 		svm_delete_from_swap_cache(svm, page, 0);
@@ -993,11 +994,11 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 {
 	struct svm_address_space *as = page->mapping;
 	struct page *real = svm_page_to_real(svm, page);
-	bool swapped = svm_page_swapcache(page);
+	bool swapped = svm_page_test_swapcache(page);
 	u32 index = page->index;
 	void *entry;
 
-	if (svm_page_dirty(page))
+	if (svm_page_test_dirty(page))
 		return false;
 	if (as) {
 		/* Caller, page cache, and the swap cache when there. */
@@ -1052,14 +1053,14 @@ bool svm_remove_mapping(struct svm_instance *svm, struct svm_page *page)
 		trace_svm_page_cache_delete(svm->id, as->id, index,
 					    svm_page_to_pfn(svm, page));
 	}
-	if (svm_page_swapcache(page) &&
+	if (svm_page_test_swapcache(page) &&
 	    !svm_delete_from_swap_cache(svm, page, 2))
 		return false;
 	/*
 	 * Isolation kept the list the page came from; it goes to no list
 	 * now, and the buddy allocator refuses a page still marked active.
 	 */
-	svm_clear_page_active(page);
+	svm_page_clear_active(page);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_remove_mapping);
@@ -1245,7 +1246,7 @@ unsigned long svm_drop_clean_pages(struct svm_address_space *as)
 		}
 		svm_page_harvest_dirty(svm, page);
 		/* Our reference stands for the one isolation would take. */
-		if (!svm_page_dirty(page) && page->mapping == as &&
+		if (!svm_page_test_dirty(page) && page->mapping == as &&
 		    svm_isolate_lru_page(svm, page)) {
 			svm_put_page(svm, page);
 			if (svm_remove_mapping(svm, page))
@@ -1273,7 +1274,7 @@ static void svm_pagecache_count_check(struct svm_instance *svm,
 		if (!READ_ONCE(page->mapping))
 			continue;
 		cached++;
-		if (svm_page_buddy(page) || svm_page_slab(page))
+		if (svm_page_test_buddy(page) || svm_page_test_slab(page))
 			svm_selfcheck_report(sc, "page cache: pfn %lu is a free or slab page (flags %#x)\n",
 					     pfn, atomic_read(&page->flags));
 	}

@@ -240,7 +240,7 @@ void *svm_kmap(struct svm_instance *svm, struct svm_page *page)
 	struct svm_pkmap_slot *slot;
 
 	might_sleep();
-	if (!svm_page_highmem(page))
+	if (!svm_page_test_highmem(page))
 		return svm_page_address(svm, page);
 
 	spin_lock(&hm->lock);
@@ -270,7 +270,7 @@ void svm_kunmap(struct svm_instance *svm, struct svm_page *page)
 	struct svm_pkmap_slot *slot;
 	bool wake = false;
 
-	if (!svm_page_highmem(page))
+	if (!svm_page_test_highmem(page))
 		return;
 
 	spin_lock(&hm->lock);
@@ -316,7 +316,7 @@ void *svm_kmap_atomic(struct svm_instance *svm, struct svm_page *page)
 
 	preempt_disable();
 	pagefault_disable();
-	if (!svm_page_highmem(page))
+	if (!svm_page_test_highmem(page))
 		return svm_page_address(svm, page);
 
 	idx = this_cpu_inc_return(hm->pcpu->depth) - 1;

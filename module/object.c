@@ -616,7 +616,7 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 	/* A minor fault is a use: reclaim's soft reference bit. */
 	if (pages[f]) {
 		svm_mark_page_accessed(svm, pages[f]);
-		if (svm_test_clear_page_aged(pages[f]))
+		if (svm_page_test_clear_aged(pages[f]))
 			svm_count_vm_event(svm, SVM_PGFAULT_AGING);
 	}
 	/* A first touch following another allocates the whole window. */
@@ -652,8 +652,8 @@ static vm_fault_t svm_vm_fault(struct vm_fault *vmf)
 			continue;
 		real[i] = svm_page_to_real(svm, pages[i]);
 		/* Mapped again without a fault of its own. */
-		if (svm_page_aged(pages[i]))
-			svm_clear_page_aged(pages[i]);
+		if (svm_page_test_aged(pages[i]))
+			svm_page_clear_aged(pages[i]);
 	}
 	err = svm_map_window(vma, wstart, pages, real, nr, f, &around);
 	ret = err ? vmf_error(err) : VM_FAULT_NOPAGE;

@@ -89,12 +89,12 @@ static inline void svm_set_buddy_order(struct svm_page *page,
 				       unsigned int order)
 {
 	page->private = order;
-	svm_set_page_buddy(page);
+	svm_page_set_buddy(page);
 }
 
 static inline void svm_clear_buddy_order(struct svm_page *page)
 {
-	svm_clear_page_buddy(page);
+	svm_page_clear_buddy(page);
 	page->private = 0;
 }
 
@@ -102,7 +102,7 @@ static inline void svm_clear_buddy_order(struct svm_page *page)
 static inline bool svm_page_is_buddy(struct svm_page *buddy,
 				     unsigned int order)
 {
-	return svm_page_buddy(buddy) && buddy->private == order;
+	return svm_page_test_buddy(buddy) && buddy->private == order;
 }
 
 static inline void svm_add_to_free_list(struct svm_zone *zone,
@@ -207,7 +207,7 @@ static unsigned long svm_move_freepages_block(struct svm_zone *zone,
 		struct svm_page *p = zone->zone_mem_map + start;
 		unsigned int order;
 
-		if (!svm_page_buddy(p)) {
+		if (!svm_page_test_buddy(p)) {
 			start++;
 			continue;
 		}
@@ -649,7 +649,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_alloc_pages);
  */
 void *svm_page_address(struct svm_instance *svm, struct svm_page *page)
 {
-	if (svm_page_highmem(page)) {
+	if (svm_page_test_highmem(page)) {
 		svm_highmem_bad_address(svm, page);
 		return NULL;
 	}
@@ -713,7 +713,7 @@ static bool svm_free_refused(struct svm_instance *svm, struct svm_page *page,
 	}
 	pfn = svm_page_to_pfn(svm, page);
 	count = svm_page_count(page);
-	if (count <= 0 || svm_page_buddy(page)) {
+	if (count <= 0 || svm_page_test_buddy(page)) {
 		atomic_long_inc(&svm->bad_free_double);
 		pr_warn("%s: svm_free_pages(pfn %lu, order %u): page not allocated (double free?), refused\n",
 			svm->name, pfn, order);
@@ -903,7 +903,7 @@ static int svm_check_pcp(struct svm_zone *zone, unsigned long *seen,
 				if (idx >= zone->spanned_pages)
 					ret = svm_check_fail(zone, "foreign page on pcp list", idx);
 				else if (svm_page_count(page) ||
-					 svm_page_buddy(page))
+					 svm_page_test_buddy(page))
 					ret = svm_check_fail(zone, "busy page on pcp list", idx);
 				else
 					ret = svm_check_mark(zone, seen, idx, 1);
@@ -987,7 +987,7 @@ static int svm_check_zone(struct svm_zone *zone, unsigned long *seen)
 				ret = svm_check_fail(zone, "free page in use", idx);
 			continue;
 		}
-		if (svm_page_buddy(page))
+		if (svm_page_test_buddy(page))
 			ret = svm_check_fail(zone, "stray buddy flag", idx);
 		used++;
 	}
@@ -1056,7 +1056,7 @@ static void svm_pcp_selfcheck(struct svm_zone *zone, int cpu,
 			if (idx >= zone->spanned_pages)
 				svm_selfcheck_report(sc, "zone %s cpu %d: foreign page on the per-cpu list\n",
 						     zone->name, cpu);
-			else if (svm_page_count(page) || svm_page_buddy(page) ||
+			else if (svm_page_count(page) || svm_page_test_buddy(page) ||
 				 page->private != mt)
 				svm_selfcheck_report(sc, "zone %s cpu %d idx %lu: per-cpu page count %d flags %#x private %u\n",
 						     zone->name, cpu, idx,
@@ -1098,7 +1098,7 @@ static void svm_free_block_selfcheck(struct svm_zone *zone,
 	for (i = 1; i < n; i++) {
 		struct svm_page *tail = page + i;
 
-		if (svm_page_buddy(tail) || svm_page_count(tail))
+		if (svm_page_test_buddy(tail) || svm_page_count(tail))
 			svm_selfcheck_report(sc, "zone %s idx %lu: tail of a free block has flags %#x count %d\n",
 					     zone->name, idx + i,
 					     atomic_read(&tail->flags),
@@ -1179,7 +1179,7 @@ void svm_zone_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 					     zone->name, zone->free_pages, free);
 		for (idx = 0; idx < zone->spanned_pages; idx++)
 			if (!test_bit(idx, seen) &&
-			    svm_page_buddy(zone->zone_mem_map + idx))
+			    svm_page_test_buddy(zone->zone_mem_map + idx))
 				svm_selfcheck_report(sc, "zone %s idx %lu: free-block mark on a page of no free list\n",
 						     zone->name, idx);
 		spin_unlock(&zone->lock);

@@ -202,7 +202,7 @@ static void svm_swap_write_end_io(struct bio *bio)
 	sb->error = svm_swap_fail_test(sb, true,
 				       blk_status_to_errno(bio->bi_status));
 	/* Faults and truncation waiting on the page may go on now. */
-	svm_clear_page_writeback(sb->page);
+	svm_page_clear_writeback(sb->page);
 	svm_unlock_page(sb->page);
 	atomic_inc(&si->nr_written);
 	if (llist_add(&sb->node, &si->written))
@@ -326,7 +326,7 @@ static void svm_swap_read_done(struct svm_swap_bio *sb, int err)
 		pr_err_ratelimited("%s: read of swap slot %#x failed: %d\n",
 				   si->svm->name, sb->page->private, err);
 	} else {
-		svm_set_page_uptodate(sb->page);
+		svm_page_set_uptodate(sb->page);
 	}
 	svm_unlock_page(sb->page);
 	svm_swap_end_io_test(si);

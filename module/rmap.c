@@ -224,7 +224,7 @@ bool svm_try_to_unmap(struct svm_instance *svm, struct svm_page *page)
 			    PAGE_SIZE, 1);
 	if (page_mapped(real))
 		return false;
-	svm_set_page_aged(page);
+	svm_page_set_aged(page);
 	svm_count_vm_event(svm, SVM_PGUNMAP);
 	return true;
 }

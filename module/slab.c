@@ -454,7 +454,7 @@ static void svm_slab_report(struct svm_kmem_cache *cachep, void *objp,
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	if (page && svm_page_slab(page)) {
+	if (page && svm_page_test_slab(page)) {
 		struct svm_slab *slabp = svm_page_get_slab(page);
 		struct svm_page *first;
 
@@ -537,7 +537,8 @@ static bool svm_debug_free(struct svm_kmem_cache *cachep, void *objp)
 	struct svm_slab *slabp;
 	unsigned long off;
 
-	if (!page || !svm_page_slab(page) || svm_page_get_cache(page) != cachep) {
+	if (!page || !svm_page_test_slab(page) ||
+	    svm_page_get_cache(page) != cachep) {
 		svm_slab_report(cachep, objp, "freed object is not of this cache");
 		return false;
 	}
@@ -616,7 +617,7 @@ static bool svm_cache_grow(struct svm_kmem_cache *cachep, svm_gfp_t gfp)
 	slabp->free = 0;
 
 	for (i = 0; i < nr; i++) {
-		svm_set_page_slab(page + i);
+		svm_page_set_slab(page + i);
 		page[i].lru.next = (struct list_head *)cachep;
 		page[i].lru.prev = (struct list_head *)slabp;
 	}
@@ -675,7 +676,7 @@ static void svm_slab_destroy(struct svm_kmem_cache *cachep,
 			      svm_page_to_pfn(svm, page), cachep->gfporder,
 			      colour);
 	for (i = 0; i < nr; i++) {
-		svm_clear_page_slab(page + i);
+		svm_page_clear_slab(page + i);
 		INIT_LIST_HEAD(&page[i].lru);
 	}
 	svm_free_pages(svm, page, cachep->gfporder);
@@ -793,7 +794,7 @@ static void svm_free_block(struct svm_kmem_cache *cachep, void **objpp,
 		struct svm_slab *slabp;
 		unsigned int idx;
 
-		if (unlikely(!page || !svm_page_slab(page) ||
+		if (unlikely(!page || !svm_page_test_slab(page) ||
 			     svm_page_get_cache(page) != cachep)) {
 			atomic_long_inc(&cachep->errors);
 			pr_err("%s: slab error in cache %s: object %p is not of this cache, dropped\n",
@@ -1473,7 +1474,7 @@ static int svm_check_slab(struct svm_kmem_cache *cachep,
 	}
 	page = svm_addr_to_page(svm, slabp->s_mem - slabp->colouroff);
 	for (i = 0; page && i < (1U << cachep->gfporder); i++) {
-		if (!svm_page_slab(page + i) ||
+		if (!svm_page_test_slab(page + i) ||
 		    svm_page_get_cache(page + i) != cachep ||
 		    svm_page_get_slab(page + i) != slabp)
 			page = NULL;
@@ -1570,7 +1571,7 @@ struct svm_kmem_cache *svm_kmem_obj_cache(struct svm_instance *svm,
 {
 	struct svm_page *page = svm_addr_to_page(svm, objp);
 
-	if (!page || !svm_page_slab(page))
+	if (!page || !svm_page_test_slab(page))
 		return NULL;
 	return svm_page_get_cache(page);
 }
@@ -1671,7 +1672,7 @@ void svm_kfree(struct svm_instance *svm, const void *objp)
 		svm_bad_kfree(svm, objp, "not memory of this instance");
 		return;
 	}
-	if (likely(svm_page_slab(page))) {
+	if (likely(svm_page_test_slab(page))) {
 		cachep = svm_page_get_cache(page);
 		trace_svm_kfree(svm->id, cachep->name, cachep->obj_size);
 		svm_cache_free_checked(cachep, (void *)objp);
@@ -1708,7 +1709,7 @@ size_t svm_ksize(struct svm_instance *svm, const void *objp)
 	page = svm_addr_to_page(svm, objp);
 	if (!page)
 		return 0;
-	if (svm_page_slab(page))
+	if (svm_page_test_slab(page))
 		return svm_page_get_cache(page)->obj_size;
 	if (!svm_page_kmalloc_large(svm, page) ||
 	    objp != svm_page_address(svm, page))
@@ -1846,7 +1847,7 @@ void svm_slab_exit(struct svm_instance *svm)
 	     pfn < svm->nr_pages; pfn++) {
 		struct svm_page *page = svm_pfn_to_page(svm, pfn);
 
-		if (!svm_page_slab(page) && svm_page_kmalloc_large(svm, page)) {
+		if (!svm_page_test_slab(page) && svm_page_kmalloc_large(svm, page)) {
 			INIT_LIST_HEAD(&page->lru);
 			atomic_long_dec(&st->large_allocs);
 			svm_free_pages(svm, page, svm_page_alloc_order(page));

@@ -30,7 +30,7 @@ void svm_lru_cache_add(struct svm_instance *svm, struct svm_page *page)
 	enum svm_lru_list lru = svm_page_lru_list(page);
 
 	spin_lock(&lruvec->lru_lock);
-	if (!svm_test_set_page_lru(page))
+	if (!svm_page_test_set_lru(page))
 		svm_add_page_to_lru_list(page, lruvec, lru);
 	spin_unlock(&lruvec->lru_lock);
 }
@@ -47,11 +47,11 @@ void svm_lru_del(struct svm_instance *svm, struct svm_page *page)
 	struct svm_lruvec *lruvec = svm_page_lruvec(svm, page);
 
 	spin_lock(&lruvec->lru_lock);
-	if (svm_test_clear_page_lru(page))
+	if (svm_page_test_clear_lru(page))
 		svm_del_page_from_lru_list(page, lruvec,
 					   svm_page_lru_list(page));
-	svm_clear_page_active(page);
-	svm_clear_page_unevictable(page);
+	svm_page_clear_active(page);
+	svm_page_clear_unevictable(page);
 	spin_unlock(&lruvec->lru_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_lru_del);
@@ -70,7 +70,7 @@ bool svm_isolate_lru_page(struct svm_instance *svm, struct svm_page *page)
 	bool ret = false;
 
 	spin_lock(&lruvec->lru_lock);
-	if (svm_test_clear_page_lru(page)) {
+	if (svm_page_test_clear_lru(page)) {
 		svm_del_page_from_lru_list(page, lruvec,
 					   svm_page_lru_list(page));
 		svm_get_page(page);
@@ -94,22 +94,22 @@ void svm_mark_page_accessed(struct svm_instance *svm, struct svm_page *page)
 {
 	struct svm_lruvec *lruvec;
 
-	if (!svm_page_referenced(page)) {
-		svm_set_page_referenced(page);
+	if (!svm_page_test_referenced(page)) {
+		svm_page_set_referenced(page);
 		return;
 	}
 	/* An unevictable page stays where the locked VMA put it. */
-	if (svm_page_active(page) || svm_page_unevictable(page) ||
-	    !svm_page_lru(page))
+	if (svm_page_test_active(page) || svm_page_test_unevictable(page) ||
+	    !svm_page_test_lru(page))
 		return;
 	lruvec = svm_page_lruvec(svm, page);
 	spin_lock(&lruvec->lru_lock);
-	if (svm_page_lru(page) && !svm_page_active(page) &&
-	    !svm_page_unevictable(page)) {
+	if (svm_page_test_lru(page) && !svm_page_test_active(page) &&
+	    !svm_page_test_unevictable(page)) {
 		svm_move_page_lru_list(page, lruvec, SVM_LRU_INACTIVE,
 				       SVM_LRU_ACTIVE);
-		svm_set_page_active(page);
-		svm_clear_page_referenced(page);
+		svm_page_set_active(page);
+		svm_page_clear_referenced(page);
 		svm_count_vm_event(svm, SVM_PGACTIVATE);
 		svm_workingset_activation(svm, page);
 		trace_svm_lru_activate(svm->id, svm_page_to_pfn(svm, page));

@@ -47,14 +47,14 @@ int svm_add_to_swap_cache(struct svm_instance *svm, struct svm_page *page,
 	struct svm_page *old;
 	int err;
 
-	if (svm_page_swapcache(page))
+	if (svm_page_test_swapcache(page))
 		return -EEXIST;
 	err = svm_swap_duplicate(svm, entry);
 	if (err)
 		return err;
 	svm_get_page(page);
 	page->private = entry.val;
-	svm_set_page_swapcache(page);
+	svm_page_set_swapcache(page);
 	old = xa_cmpxchg(&si->cache, svm_swp_offset(entry), NULL, page,
 			 GFP_NOIO);
 	if (!old) {
@@ -62,7 +62,7 @@ int svm_add_to_swap_cache(struct svm_instance *svm, struct svm_page *page,
 		return 0;
 	}
 	err = xa_is_err(old) ? xa_err(old) : -EEXIST;
-	svm_clear_page_swapcache(page);
+	svm_page_clear_swapcache(page);
 	page->private = 0;
 	atomic_dec(&page->_refcount);
 	svm_swap_free(svm, entry);
@@ -88,7 +88,7 @@ static bool __svm_delete_from_swap_cache(struct svm_swap_info *si,
 		return false;
 	}
 	__xa_erase(&si->cache, offset);
-	svm_clear_page_swapcache(page);
+	svm_page_clear_swapcache(page);
 	xa_unlock(&si->cache);
 	atomic_long_dec(&si->nr_cache);
 	page->private = 0;
@@ -176,11 +176,11 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 		page = svm_alloc_page(svm, gfp);
 		if (!page)
 			return NULL;
-		svm_set_page_locked(page);
+		svm_page_set_locked(page);
 		err = svm_add_to_swap_cache(svm, page, entry);
 		if (!err)
 			break;
-		svm_clear_page_locked(page);
+		svm_page_clear_locked(page);
 		svm_free_page(svm, page);
 		if (err != -EEXIST)
 			return NULL;
@@ -195,7 +195,7 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 	 * cache.
 	 */
 	if (readahead)
-		svm_set_page_readahead(page);
+		svm_page_set_readahead(page);
 	/* Read back soon after its eviction: straight to the active list. */
 	svm_workingset_refault(svm, page, entry);
 	svm_lru_cache_add(svm, page);
@@ -203,7 +203,7 @@ static struct svm_page *svm_read_swap_cache_async(struct svm_instance *svm,
 		/* Not read: out of the cache, so that a later fault retries. */
 		svm_delete_from_swap_cache(svm, page, 0);
 		svm_lru_del(svm, page);
-		svm_test_clear_page_readahead(page);
+		svm_page_test_clear_readahead(page);
 		svm_unlock_page(page);
 		svm_put_page(svm, page);
 		return NULL;
@@ -225,12 +225,12 @@ static bool svm_swap_drop_failed(struct svm_instance *svm,
 {
 	bool dropped = false;
 
-	if (svm_page_uptodate(page))
+	if (svm_page_test_uptodate(page))
 		return false;
 	/* Waits for a read in flight. */
 	svm_lock_page(page);
-	if (!svm_page_uptodate(page) && !page->mapping &&
-	    !svm_page_writeback(page) && page->private == entry.val &&
+	if (!svm_page_test_uptodate(page) && !page->mapping &&
+	    !svm_page_test_writeback(page) && page->private == entry.val &&
 	    svm_delete_from_swap_cache(svm, page, 2)) {
 		svm_lru_del(svm, page);
 		dropped = true;
@@ -364,8 +364,8 @@ static bool svm_free_dead_swap_cache(struct svm_instance *svm,
 				     struct svm_page *page,
 				     struct svm_swp_entry entry)
 {
-	if (page->mapping || svm_page_writeback(page) ||
-	    !svm_page_swapcache(page) || page->private != entry.val ||
+	if (page->mapping || svm_page_test_writeback(page) ||
+	    !svm_page_test_swapcache(page) || page->private != entry.val ||
 	    svm_swap_count(svm, entry) != 1 ||
 	    !svm_delete_from_swap_cache(svm, page, 0))
 		return false;
@@ -455,7 +455,7 @@ void svm_swap_write_failed(struct svm_instance *svm, struct svm_page *page)
 	entry.val = page->private;
 	/* The cache's use, and the object's when the page is in one. */
 	uses = page->mapping ? 2 : 1;
-	if (svm_page_swapcache(page) && !svm_page_writeback(page) &&
+	if (svm_page_test_swapcache(page) && !svm_page_test_writeback(page) &&
 	    __svm_delete_from_swap_cache(svm->swap, page, 0))
 		svm_swap_mark_bad(svm, entry, uses);
 	svm_unlock_page(page);
@@ -505,8 +505,8 @@ static void svm_unuse_page(struct svm_instance *svm,
 	struct svm_swp_entry entry;
 
 	svm_lock_page(page);
-	if (page->mapping == as && svm_page_swapcache(page) &&
-	    !svm_page_writeback(page)) {
+	if (page->mapping == as && svm_page_test_swapcache(page) &&
+	    !svm_page_test_writeback(page)) {
 		entry.val = page->private;
 		svm_mark_page_dirty(as, page);
 		if (svm_delete_from_swap_cache(svm, page, 0))
@@ -535,7 +535,7 @@ static int svm_unuse_mapping(struct svm_address_space *as)
 			page = svm_read_cache_page(as, index);
 			if (IS_ERR(page))
 				return PTR_ERR(page);
-		} else if (svm_page_swapcache(entry)) {
+		} else if (svm_page_test_swapcache(entry)) {
 			/* A hint (no reference): confirmed under the lock. */
 			page = svm_find_get_page(as, index);
 		} else {

@@ -1004,7 +1004,7 @@ static void svm_swap_cache_check(struct svm_instance *svm,
 			continue;
 		}
 		__set_bit(offset, cached);
-		if (!svm_page_swapcache(page) ||
+		if (!svm_page_test_swapcache(page) ||
 		    page->private != svm_mk_swp_entry(si->type, offset).val)
 			svm_selfcheck_report(sc, "swap cache: offset %lu: pfn %lu flags %#x private %#x\n",
 					     offset, svm_page_to_pfn(svm, page),

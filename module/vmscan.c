@@ -55,7 +55,6 @@ void svm_reclaim_set_refbit(struct svm_instance *svm, enum svm_refbit mode)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_reclaim_set_refbit);
 
-
 /**
  * svm_rescue_unevictable() - give an object's unlocked pages back to the LRU
  * @svm: the instance
@@ -71,13 +70,13 @@ void svm_rescue_unevictable(struct svm_instance *svm,
 	int nid;
 
 	for (nid = 0; nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+		struct svm_node_reclaim *node = svm->reclaim->node[nid];
 		struct svm_page *page, *next;
 		struct svm_lruvec *lruvec;
 
-		if (!nr)
+		if (!node)
 			continue;
-		lruvec = &nr->lruvec;
+		lruvec = &node->lruvec;
 		spin_lock(&lruvec->lru_lock);
 		list_for_each_entry_safe(page, next,
 					 &lruvec->lists[SVM_LRU_UNEVICTABLE],
@@ -85,7 +84,7 @@ void svm_rescue_unevictable(struct svm_instance *svm,
 			if (page->mapping != as ||
 			    svm_mapping_locked(as, page->index))
 				continue;
-			svm_clear_page_unevictable(page);
+			svm_page_clear_unevictable(page);
 			svm_move_page_lru_list(page, lruvec,
 					       SVM_LRU_UNEVICTABLE,
 					       SVM_LRU_INACTIVE);
@@ -101,20 +100,20 @@ static bool svm_page_evictable(struct svm_instance *svm, struct svm_page *page)
 {
 	if (!page->mapping || !svm_mapping_locked(page->mapping, page->index))
 		return true;
-	svm_set_page_unevictable(page);
-	svm_clear_page_active(page);
+	svm_page_set_unevictable(page);
+	svm_page_clear_active(page);
 	svm_count_vm_event(svm, SVM_UNEVICTABLE_CULLED);
 	return false;
 }
 
 /* Take up to @nr pages from the tail of a list onto @dst, with references. */
-static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *nr,
+static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *node,
 					   enum svm_lru_list lru,
 					   unsigned long count,
 					   struct list_head *dst)
 {
-	struct svm_lruvec *lruvec = &nr->lruvec;
-	struct svm_instance *svm = nr->svm;
+	struct svm_lruvec *lruvec = &node->lruvec;
+	struct svm_instance *svm = node->svm;
 	struct list_head *src = &lruvec->lists[lru];
 	unsigned long n = 0;
 
@@ -123,7 +122,7 @@ static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *nr,
 		struct svm_page *page = list_last_entry(src, struct svm_page,
 							lru);
 
-		svm_clear_page_lru(page);
+		svm_page_clear_lru(page);
 		svm_del_page_from_lru_list(page, lruvec, lru);
 		list_add(&page->lru, dst);
 		svm_get_page(page);
@@ -145,10 +144,10 @@ static void svm_putback_lru_page(struct svm_instance *svm,
 {
 	if (!locked)
 		svm_lock_page(page);
-	if (page->mapping || svm_page_swapcache(page))
+	if (page->mapping || svm_page_test_swapcache(page))
 		svm_lru_cache_add(svm, page);
 	else
-		svm_clear_page_active(page);
+		svm_page_clear_active(page);
 	svm_unlock_page(page);
 	svm_put_page(svm, page);
 }
@@ -163,7 +162,7 @@ static void svm_putback_lru_page(struct svm_instance *svm,
 static bool svm_page_active_referenced(struct svm_instance *svm,
 				       struct svm_page *page)
 {
-	bool referenced = svm_test_clear_page_referenced(page);
+	bool referenced = svm_page_test_clear_referenced(page);
 
 	if (!page_mapped(svm_page_to_real(svm, page)))
 		return referenced;
@@ -202,7 +201,7 @@ VISIBLE_IF_KUNIT void svm_refill_inactive(struct svm_node_reclaim *nr,
 			continue;
 		}
 		if (!svm_page_active_referenced(svm, page)) {
-			svm_clear_page_active(page);
+			svm_page_clear_active(page);
 			moved++;
 			trace_svm_lru_deactivate(svm->id,
 						 svm_page_to_pfn(svm, page));
@@ -220,7 +219,7 @@ static bool svm_pageout(struct svm_instance *svm, struct svm_page *page)
 
 	if (!as || !svm_swap_active(svm))
 		return false;
-	if (!svm_page_swapcache(page)) {
+	if (!svm_page_test_swapcache(page)) {
 		struct svm_swp_entry entry = svm_get_swap_page(svm);
 
 		if (!entry.val)
@@ -232,9 +231,9 @@ static bool svm_pageout(struct svm_instance *svm, struct svm_page *page)
 		}
 	}
 	svm_clear_page_dirty_for_io(as, page);
-	svm_set_page_writeback(page);
+	svm_page_set_writeback(page);
 	if (svm_swap_writepage(svm, page)) {
-		svm_clear_page_writeback(page);
+		svm_page_clear_writeback(page);
 		svm_mark_page_dirty(as, page);
 		return false;
 	}
@@ -250,7 +249,7 @@ static bool svm_try_free(struct svm_instance *svm, struct svm_page *page)
 {
 	struct svm_swp_entry entry = { 0 };
 
-	if (svm_page_swapcache(page))
+	if (svm_page_test_swapcache(page))
 		entry.val = page->private;
 	if (!svm_remove_mapping(svm, page))
 		return false;
@@ -291,14 +290,14 @@ unsigned long svm_reap_written(struct svm_instance *svm, bool wait)
 		svm_lock_page(page);
 		if (err && page->mapping)
 			svm_mark_page_dirty(page->mapping, page);
-		if (!page->mapping && !svm_page_swapcache(page)) {
+		if (!page->mapping && !svm_page_test_swapcache(page)) {
 			/* Truncated during the write. */
-			svm_clear_page_active(page);
+			svm_page_clear_active(page);
 			svm_unlock_page(page);
 			svm_put_page(svm, page);
 			continue;
 		}
-		if (!svm_page_dirty(page) && svm_try_free(svm, page)) {
+		if (!svm_page_test_dirty(page) && svm_try_free(svm, page)) {
 			n++;
 			continue;
 		}
@@ -356,7 +355,7 @@ svm_page_check_references(struct svm_instance *svm, struct svm_page *page)
 	unsigned int young;
 
 	if (!mapped || READ_ONCE(svm->reclaim->refbit) == SVM_REFBIT_UNMAP) {
-		if (svm_test_clear_page_referenced(page))
+		if (svm_page_test_clear_referenced(page))
 			return SVM_PAGEREF_ACTIVATE;
 		if (!mapped)
 			return SVM_PAGEREF_RECLAIM;
@@ -366,11 +365,11 @@ svm_page_check_references(struct svm_instance *svm, struct svm_page *page)
 	}
 	young = svm_page_referenced_ptes(svm, page);
 	if (young) {
-		if (svm_test_set_page_referenced(page) || young > 1)
+		if (svm_page_test_set_referenced(page) || young > 1)
 			return SVM_PAGEREF_ACTIVATE;
 		return SVM_PAGEREF_KEEP;
 	}
-	svm_clear_page_referenced(page);
+	svm_page_clear_referenced(page);
 	return svm_try_to_unmap(svm, page) ? SVM_PAGEREF_RECLAIM :
 					     SVM_PAGEREF_KEEP;
 }
@@ -395,14 +394,14 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 			svm_putback_lru_page(svm, page, false);
 			continue;
 		}
-		if (!page->mapping && !svm_page_swapcache(page)) {
+		if (!page->mapping && !svm_page_test_swapcache(page)) {
 			/* Truncated while isolated: ours is the last reference. */
-			svm_clear_page_active(page);
+			svm_page_clear_active(page);
 			svm_unlock_page(page);
 			svm_put_page(svm, page);
 			continue;
 		}
-		if (svm_page_writeback(page) || !svm_page_evictable(svm, page))
+		if (svm_page_test_writeback(page) || !svm_page_evictable(svm, page))
 			goto keep;
 		switch (svm_page_check_references(svm, page)) {
 		case SVM_PAGEREF_ACTIVATE:
@@ -413,7 +412,7 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 			break;
 		}
 		svm_page_harvest_dirty(svm, page);
-		if (svm_page_dirty(page)) {
+		if (svm_page_test_dirty(page)) {
 			/* The write owns the page and our reference now. */
 			if (sc->may_writepage && svm_pageout(svm, page)) {
 				sc->nr_written++;
@@ -428,7 +427,7 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 		}
 		goto keep;
 activate:
-		svm_set_page_active(page);
+		svm_page_set_active(page);
 		svm_count_vm_event(svm, SVM_PGACTIVATE);
 		svm_workingset_activation(svm, page);
 		trace_svm_lru_activate(svm->id, svm_page_to_pfn(svm, page));
@@ -439,15 +438,15 @@ keep:
 }
 
 /* Scan up to @count inactive pages, SVM_SWAP_CLUSTER_MAX at a time. */
-static void svm_shrink_inactive_list(struct svm_node_reclaim *nr,
+static void svm_shrink_inactive_list(struct svm_node_reclaim *node,
 				     unsigned long count,
 				     struct svm_scan_control *sc)
 {
-	struct svm_instance *svm = nr->svm;
+	struct svm_instance *svm = node->svm;
 	unsigned long n, scanned = sc->nr_scanned;
 	LIST_HEAD(hold);
 
-	n = svm_isolate_lru_pages(nr, SVM_LRU_INACTIVE, count, &hold);
+	n = svm_isolate_lru_pages(node, SVM_LRU_INACTIVE, count, &hold);
 	if (!n)
 		return;
 	svm_shrink_page_list(svm, &hold, sc);
@@ -507,10 +506,10 @@ static void svm_shrink_nodes(struct svm_instance *svm,
 	int nid;
 
 	for (nid = 0; nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+		struct svm_node_reclaim *node = svm->reclaim->node[nid];
 
-		if (nr && sc->nr_reclaimed < sc->nr_to_reclaim)
-			svm_shrink_node(nr, sc);
+		if (node && sc->nr_reclaimed < sc->nr_to_reclaim)
+			svm_shrink_node(node, sc);
 	}
 	if (svm->slab)
 		sc->nr_reclaimed += svm_kmem_cache_reap(svm, sc->gfp);
@@ -680,9 +679,9 @@ static bool svm_node_balanced(struct svm_instance *svm, int nid)
 }
 
 /* 2.6's balance_pgdat(): reclaim until every zone is above pages_high. */
-static unsigned long svm_balance_node(struct svm_node_reclaim *nr)
+static unsigned long svm_balance_node(struct svm_node_reclaim *node)
 {
-	struct svm_instance *svm = nr->svm;
+	struct svm_instance *svm = node->svm;
 	unsigned long total = 0;
 	struct svm_scan_control sc;
 
@@ -696,21 +695,21 @@ static unsigned long svm_balance_node(struct svm_node_reclaim *nr)
 		     sc.priority--) {
 			sc.nr_reclaimed += svm_release_deferred_pages(svm);
 			sc.nr_reclaimed += svm_reap_written(svm, false);
-			if (svm_node_balanced(svm, nr->nid))
+			if (svm_node_balanced(svm, node->nid))
 				break;
-			svm_shrink_node(nr, &sc);
+			svm_shrink_node(node, &sc);
 			if (svm->slab)
 				sc.nr_reclaimed += svm_kmem_cache_reap(svm,
 								       sc.gfp);
 			if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 				break;
 		}
-		WRITE_ONCE(nr->kswapd_priority, max(sc.priority, 0));
+		WRITE_ONCE(node->kswapd_priority, max(sc.priority, 0));
 		/* Writes just submitted free their pages when they complete. */
 		sc.nr_reclaimed += svm_reap_written(svm, !sc.nr_reclaimed);
 		total += sc.nr_reclaimed;
 		svm_count_vm_events(svm, SVM_PGSTEAL_KSWAPD, sc.nr_reclaimed);
-		if (total == before || svm_node_balanced(svm, nr->nid) ||
+		if (total == before || svm_node_balanced(svm, node->nid) ||
 		    kthread_should_stop())
 			break;
 		cond_resched();
@@ -720,8 +719,8 @@ static unsigned long svm_balance_node(struct svm_node_reclaim *nr)
 
 static int svm_kswapd(void *data)
 {
-	struct svm_node_reclaim *nr = data;
-	struct svm_instance *svm = nr->svm;
+	struct svm_node_reclaim *node = data;
+	struct svm_instance *svm = node->svm;
 
 	/* As kswapd: the real kernel may dip into reserves for our bios. */
 	current->flags |= PF_MEMALLOC;
@@ -729,19 +728,19 @@ static int svm_kswapd(void *data)
 	for (;;) {
 		unsigned long n;
 
-		wait_event_freezable(nr->kswapd_wait,
-				     READ_ONCE(nr->kswapd_wake) ||
+		wait_event_freezable(node->kswapd_wait,
+				     READ_ONCE(node->kswapd_wake) ||
 				     kthread_should_stop());
 		if (kthread_should_stop())
 			break;
-		WRITE_ONCE(nr->kswapd_wake, false);
-		WRITE_ONCE(nr->kswapd_running, true);
-		trace_svm_kswapd_wake(svm->id, nr->nid, nr->kswapd_reclaimed);
-		n = svm_balance_node(nr);
-		WRITE_ONCE(nr->kswapd_runs, nr->kswapd_runs + 1);
-		WRITE_ONCE(nr->kswapd_reclaimed, nr->kswapd_reclaimed + n);
-		WRITE_ONCE(nr->kswapd_running, false);
-		trace_svm_kswapd_sleep(svm->id, nr->nid, n);
+		WRITE_ONCE(node->kswapd_wake, false);
+		WRITE_ONCE(node->kswapd_running, true);
+		trace_svm_kswapd_wake(svm->id, node->nid, node->kswapd_reclaimed);
+		n = svm_balance_node(node);
+		WRITE_ONCE(node->kswapd_runs, node->kswapd_runs + 1);
+		WRITE_ONCE(node->kswapd_reclaimed, node->kswapd_reclaimed + n);
+		WRITE_ONCE(node->kswapd_running, false);
+		trace_svm_kswapd_sleep(svm->id, node->nid, n);
 		/* Nothing to take: do not spin on every allocation's wake-up. */
 		if (!n && !kthread_should_stop())
 			schedule_timeout_interruptible(HZ / 10);
@@ -758,17 +757,17 @@ static int svm_kswapd(void *data)
  */
 void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone)
 {
-	struct svm_node_reclaim *nr;
+	struct svm_node_reclaim *node;
 
 	if (!svm->reclaim || READ_ONCE(zone->free_pages) >= zone->pages_low)
 		return;
-	nr = svm->reclaim->node[zone->zone_pgdat->node_id];
-	if (!nr || !nr->kswapd || READ_ONCE(nr->kswapd_wake) ||
-	    xchg(&nr->kswapd_wake, true))
+	node = svm->reclaim->node[zone->zone_pgdat->node_id];
+	if (!node || !node->kswapd || READ_ONCE(node->kswapd_wake) ||
+	    xchg(&node->kswapd_wake, true))
 		return;
-	WRITE_ONCE(nr->kswapd_wakeups, nr->kswapd_wakeups + 1);
+	WRITE_ONCE(node->kswapd_wakeups, node->kswapd_wakeups + 1);
 	svm_count_vm_event(svm, SVM_KSWAPD_WAKE);
-	wake_up_interruptible(&nr->kswapd_wait);
+	wake_up_interruptible(&node->kswapd_wait);
 }
 
 /**
@@ -793,35 +792,35 @@ int svm_reclaim_init(struct svm_instance *svm, bool kswapd)
 	if (!rc->node)
 		goto fail;
 	for (nid = 0; nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr;
+		struct svm_node_reclaim *node;
 
 		if (!svm->node_data[nid])
 			continue;
-		nr = kzalloc_node(sizeof(*nr), GFP_KERNEL, nid);
-		if (!nr)
+		node = kzalloc_node(sizeof(*node), GFP_KERNEL, nid);
+		if (!node)
 			goto fail;
-		rc->node[nid] = nr;
-		nr->svm = svm;
-		nr->nid = nid;
-		spin_lock_init(&nr->lruvec.lru_lock);
+		rc->node[nid] = node;
+		node->svm = svm;
+		node->nid = nid;
+		spin_lock_init(&node->lruvec.lru_lock);
 		for (i = 0; i < SVM_NR_LRU_LISTS; i++)
-			INIT_LIST_HEAD(&nr->lruvec.lists[i]);
-		init_waitqueue_head(&nr->kswapd_wait);
-		nr->kswapd_priority = SVM_DEF_PRIORITY;
+			INIT_LIST_HEAD(&node->lruvec.lists[i]);
+		init_waitqueue_head(&node->kswapd_wait);
+		node->kswapd_priority = SVM_DEF_PRIORITY;
 		if (!kswapd)
 			continue;
-		nr->kswapd = kthread_create_on_node(svm_kswapd, nr, nid,
-						    "svm_kswapd%d", nid);
-		if (IS_ERR(nr->kswapd)) {
-			int err = PTR_ERR(nr->kswapd);
+		node->kswapd = kthread_create_on_node(svm_kswapd, node, nid,
+						      "svm_kswapd%d", nid);
+		if (IS_ERR(node->kswapd)) {
+			int err = PTR_ERR(node->kswapd);
 
-			nr->kswapd = NULL;
+			node->kswapd = NULL;
 			pr_err("%s: cannot start kswapd for node %d: %d\n",
 			       svm->name, nid, err);
 			svm_reclaim_exit(svm);
 			return err;
 		}
-		wake_up_process(nr->kswapd);
+		wake_up_process(node->kswapd);
 	}
 	return 0;
 fail:
@@ -841,11 +840,11 @@ void svm_kswapd_stop(struct svm_instance *svm)
 	int nid;
 
 	for (nid = 0; rc && rc->node && nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr = rc->node[nid];
+		struct svm_node_reclaim *node = rc->node[nid];
 
-		if (nr && nr->kswapd) {
-			kthread_stop(nr->kswapd);
-			nr->kswapd = NULL;
+		if (node && node->kswapd) {
+			kthread_stop(node->kswapd);
+			node->kswapd = NULL;
 		}
 	}
 }
@@ -865,15 +864,15 @@ void svm_reclaim_exit(struct svm_instance *svm)
 	/* Idle: svm_swapoff() quiesced the area whose completions queue it. */
 	cancel_work_sync(&rc->reap_work);
 	for (nid = 0; rc->node && nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr = rc->node[nid];
+		struct svm_node_reclaim *node = rc->node[nid];
 
-		if (!nr)
+		if (!node)
 			continue;
 		for (i = 0; i < SVM_NR_LRU_LISTS; i++)
-			if (nr->lruvec.nr[i])
+			if (node->lruvec.nr[i])
 				pr_err("%s: node %d: %lu pages left on LRU list %d\n",
-				       svm->name, nid, nr->lruvec.nr[i], i);
-		kfree(nr);
+				       svm->name, nid, node->lruvec.nr[i], i);
+		kfree(node);
 	}
 	kfree(rc->node);
 	kfree(rc);
@@ -888,16 +887,16 @@ static int lru_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "node      active    inactive unevictable\n");
 	for (nid = 0; nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+		struct svm_node_reclaim *node = svm->reclaim->node[nid];
 
-		if (!nr)
+		if (!node)
 			continue;
-		spin_lock(&nr->lruvec.lru_lock);
+		spin_lock(&node->lruvec.lru_lock);
 		seq_printf(m, "%4d %11lu %11lu %11lu\n", nid,
-			   nr->lruvec.nr[SVM_LRU_ACTIVE],
-			   nr->lruvec.nr[SVM_LRU_INACTIVE],
-			   nr->lruvec.nr[SVM_LRU_UNEVICTABLE]);
-		spin_unlock(&nr->lruvec.lru_lock);
+			   node->lruvec.nr[SVM_LRU_ACTIVE],
+			   node->lruvec.nr[SVM_LRU_INACTIVE],
+			   node->lruvec.nr[SVM_LRU_UNEVICTABLE]);
+		spin_unlock(&node->lruvec.lru_lock);
 	}
 	seq_puts(m, "\nnode zone        free       low      high\n");
 	while ((zone = svm_next_zone(svm, zone)))
@@ -916,18 +915,18 @@ static int kswapd_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "node state     wakeups       runs  reclaimed priority\n");
 	for (nid = 0; nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+		struct svm_node_reclaim *node = svm->reclaim->node[nid];
 
-		if (!nr)
+		if (!node)
 			continue;
 		seq_printf(m, "%4d %-8s %8lu %10lu %10lu %8d\n", nid,
-			   !nr->kswapd ? "none" :
-			   READ_ONCE(nr->kswapd_running) ? "running" :
+			   !node->kswapd ? "none" :
+			   READ_ONCE(node->kswapd_running) ? "running" :
 			   "sleeping",
-			   READ_ONCE(nr->kswapd_wakeups),
-			   READ_ONCE(nr->kswapd_runs),
-			   READ_ONCE(nr->kswapd_reclaimed),
-			   READ_ONCE(nr->kswapd_priority));
+			   READ_ONCE(node->kswapd_wakeups),
+			   READ_ONCE(node->kswapd_runs),
+			   READ_ONCE(node->kswapd_reclaimed),
+			   READ_ONCE(node->kswapd_priority));
 	}
 	return 0;
 }
@@ -969,12 +968,12 @@ static void svm_lruvec_selfcheck(struct svm_instance *svm, int nid,
 						     nid, svm_lru_names[lru]);
 				break;
 			}
-			if (!svm_page_lru(page) || svm_page_lru_list(page) != lru ||
+			if (!svm_page_test_lru(page) || svm_page_lru_list(page) != lru ||
 			    svm_page_to_nid(page) != nid)
 				svm_selfcheck_report(sc, "node %d %s list: pfn %lu flags %#x belong to another list\n",
 						     nid, svm_lru_names[lru], pfn,
 						     atomic_read(&page->flags));
-			if (svm_page_buddy(page) || svm_page_slab(page))
+			if (svm_page_test_buddy(page) || svm_page_test_slab(page))
 				svm_selfcheck_report(sc, "node %d %s list: pfn %lu is a free or slab page (flags %#x)\n",
 						     nid, svm_lru_names[lru], pfn,
 						     atomic_read(&page->flags));
@@ -993,7 +992,7 @@ static void svm_lruvec_selfcheck(struct svm_instance *svm, int nid,
 	for (pfn = 0; pfn < svm->nr_pages; pfn++) {
 		struct svm_page *page = svm_pfn_to_page(svm, pfn);
 
-		if (svm_page_to_nid(page) == nid && svm_page_lru(page) &&
+		if (svm_page_to_nid(page) == nid && svm_page_test_lru(page) &&
 		    !test_bit(pfn, on))
 			svm_selfcheck_report(sc, "node %d: pfn %lu has PG_lru but is on no list\n",
 					     nid, pfn);
@@ -1025,13 +1024,13 @@ void svm_lru_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 		return;
 	}
 	for (nid = 0; nid < nr_node_ids; nid++) {
-		struct svm_node_reclaim *nr = svm->reclaim->node[nid];
+		struct svm_node_reclaim *node = svm->reclaim->node[nid];
 
-		if (!nr)
+		if (!node)
 			continue;
-		spin_lock(&nr->lruvec.lru_lock);
-		svm_lruvec_selfcheck(svm, nid, &nr->lruvec, on, sc);
-		spin_unlock(&nr->lruvec.lru_lock);
+		spin_lock(&node->lruvec.lru_lock);
+		svm_lruvec_selfcheck(svm, nid, &node->lruvec, on, sc);
+		spin_unlock(&node->lruvec.lru_lock);
 	}
 	bitmap_free(on);
 }

@@ -61,12 +61,12 @@ static unsigned int svm_ws_bucket_order(struct svm_instance *svm)
 
 static struct svm_lruvec *svm_ws_lruvec(struct svm_instance *svm, int nid)
 {
-	struct svm_node_reclaim *nr;
+	struct svm_node_reclaim *node;
 
 	if (nid < 0 || nid >= nr_node_ids)
 		return NULL;
-	nr = svm->reclaim->node[nid];
-	return nr ? &nr->lruvec : NULL;
+	node = svm->reclaim->node[nid];
+	return node ? &node->lruvec : NULL;
 }
 
 static u32 svm_ws_pack(int nid, unsigned long eviction)
@@ -174,7 +174,7 @@ void svm_workingset_refault(struct svm_instance *svm, struct svm_page *page,
 	activate = distance <= active;
 	svm_count_vm_event(svm, SVM_WORKINGSET_REFAULT);
 	if (activate) {
-		svm_set_page_active(page);
+		svm_page_set_active(page);
 		svm_workingset_activation(svm, page);
 		svm_count_vm_event(svm, SVM_WORKINGSET_ACTIVATE);
 	}

@@ -43,9 +43,9 @@ static inline struct svm_lruvec *svm_page_lruvec(struct svm_instance *svm,
  */
 static inline enum svm_lru_list svm_page_lru_list(struct svm_page *page)
 {
-	if (svm_page_unevictable(page))
+	if (svm_page_test_unevictable(page))
 		return SVM_LRU_UNEVICTABLE;
-	return svm_page_active(page) ? SVM_LRU_ACTIVE : SVM_LRU_INACTIVE;
+	return svm_page_test_active(page) ? SVM_LRU_ACTIVE : SVM_LRU_INACTIVE;
 }
 
 /**

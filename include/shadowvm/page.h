@@ -122,29 +122,31 @@ static_assert(NODES_SHIFT <= SVM_PAGE_NODE_BITS);
 	 BIT(SVM_PG_unevictable) | BIT(SVM_PG_aged) | SVM_PAGE_ORDER_MASK)
 
 /*
- * SVM_PAGEFLAG(name) defines svm_page_<name>() (test),
- * svm_set_page_<name>(), svm_clear_page_<name>(),
- * svm_test_set_page_<name>() and svm_test_clear_page_<name>(); all atomic.
+ * SVM_PAGEFLAG(name) defines, as the kernel's folio flag helpers do:
+ * svm_page_test_<name>(), svm_page_set_<name>(), svm_page_clear_<name>(),
+ * svm_page_test_set_<name>() and svm_page_test_clear_<name>(); all
+ * atomic. The test_ prefix keeps a flag's test apart from the accessors
+ * that share the svm_page_ namespace (svm_page_zone(), svm_page_count()).
  */
 #define SVM_PAGEFLAG(name)						\
-static inline bool svm_page_##name(const struct svm_page *page)	\
+static inline bool svm_page_test_##name(const struct svm_page *page)	\
 {									\
 	return atomic_read(&page->flags) & BIT(SVM_PG_##name);		\
 }									\
-static inline void svm_set_page_##name(struct svm_page *page)		\
+static inline void svm_page_set_##name(struct svm_page *page)		\
 {									\
 	atomic_or(BIT(SVM_PG_##name), &page->flags);			\
 }									\
-static inline void svm_clear_page_##name(struct svm_page *page)	\
+static inline void svm_page_clear_##name(struct svm_page *page)	\
 {									\
 	atomic_andnot(BIT(SVM_PG_##name), &page->flags);		\
 }									\
-static inline bool svm_test_set_page_##name(struct svm_page *page)	\
+static inline bool svm_page_test_set_##name(struct svm_page *page)	\
 {									\
 	return atomic_fetch_or(BIT(SVM_PG_##name), &page->flags) &	\
 	       BIT(SVM_PG_##name);					\
 }									\
-static inline bool svm_test_clear_page_##name(struct svm_page *page)	\
+static inline bool svm_page_test_clear_##name(struct svm_page *page)	\
 {									\
 	return atomic_fetch_andnot(BIT(SVM_PG_##name), &page->flags) &	\
 	       BIT(SVM_PG_##name);					\
