@@ -15,6 +15,7 @@
 #include <linux/seq_file.h>
 
 #include <shadowvm/core.h>
+#include <shadowvm/filemap.h>
 
 static void svm_kunit_destroy(void *svm)
 {
@@ -38,6 +39,37 @@ static inline struct svm_instance *svm_kunit_instance(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, svm_kunit_destroy, svm));
 	return svm;
+}
+
+static void svm_kunit_destroy_as(void *as)
+{
+	svm_address_space_destroy(as);
+}
+
+/**
+ * svm_kunit_address_space() - an object's page cache for one test
+ * @test: the test; the page cache is destroyed when it ends, pass or fail
+ * @svm: its instance, made with svm_kunit_instance() before it
+ * @id: the number that names it in tracepoints
+ *
+ * It lives outside the test function's stack, so that an aborted test
+ * leaves nothing there for the instance's teardown to find; KUnit runs
+ * the destructors in reverse order, so it goes before its instance.
+ *
+ * Return: the page cache; the test is aborted when it cannot be made.
+ */
+static inline struct svm_address_space *
+svm_kunit_address_space(struct kunit *test, struct svm_instance *svm, u32 id)
+{
+	struct svm_address_space *as;
+
+	as = kunit_kzalloc(test, sizeof(*as), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, as);
+	svm_address_space_init(as, svm, id);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, svm_kunit_destroy_as,
+						  as));
+	return as;
 }
 
 /**

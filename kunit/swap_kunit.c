@@ -276,12 +276,12 @@ static void svm_swap_cache_orphan_test(struct kunit *test)
 static void svm_lru_accessed_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 64, false);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 
-	svm_address_space_init(&as, svm, 1);
-	page = svm_find_or_create_page(&as, 0, &created);
+	as = svm_kunit_address_space(test, svm, 1);
+	page = svm_find_or_create_page(as, 0, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	/* New: inactive, unreferenced (used once so far). */
 	KUNIT_EXPECT_TRUE(test, svm_page_test_lru(page));
@@ -308,7 +308,7 @@ static void svm_lru_accessed_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 1);
 	svm_put_page(svm, page);
 	svm_put_page(svm, page);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 0);
 }
 
@@ -320,12 +320,12 @@ static void svm_lru_accessed_test(struct kunit *test)
 static void svm_lru_accessed_unevictable_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 64, false);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 
-	svm_address_space_init(&as, svm, 1);
-	page = svm_find_or_create_page(&as, 0, &created);
+	as = svm_kunit_address_space(test, svm, 1);
+	page = svm_find_or_create_page(as, 0, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	/* As reclaim culls it: isolated, marked, put back. */
 	KUNIT_ASSERT_TRUE(test, svm_isolate_lru_page(svm, page));
@@ -342,7 +342,7 @@ static void svm_lru_accessed_unevictable_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGACTIVATE), 0);
 	svm_put_page(svm, page);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_UNEVICTABLE), 0);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 0);
 }
@@ -351,25 +351,25 @@ static void svm_lru_accessed_unevictable_test(struct kunit *test)
 static void svm_reclaim_clean_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 128, false);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	unsigned long freed;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 2);
-	populate(test, &as, 32, 2);
+	as = svm_kunit_address_space(test, svm, 2);
+	populate(test, as, 32, 2);
 	freed = svm_shrink_all_memory(svm, 64);
 	KUNIT_EXPECT_EQ(test, freed, 16);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 16);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 16);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrswapped), 0);
 	for (i = 0; i < 32; i++) {
-		page = svm_find_get_page(&as, i);
+		page = svm_find_get_page(as, i);
 		KUNIT_EXPECT_EQ(test, !!page, i % 2);
 		if (page)
 			svm_put_page(svm, page);
 	}
 	KUNIT_EXPECT_GE(test, svm_vm_event(svm, SVM_PGSCAN_DIRECT), 32);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /*
@@ -380,23 +380,23 @@ static void svm_reclaim_clean_test(struct kunit *test)
 static void svm_reclaim_swap_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 128, true);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	unsigned long slots;
 	bool created;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 3);
-	populate(test, &as, 32, 4);
+	as = svm_kunit_address_space(test, svm, 3);
+	populate(test, as, 32, 4);
 	slots = svm_nr_swap_pages(svm);
 	KUNIT_EXPECT_EQ(test, svm_shrink_all_memory(svm, 64), 32);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 24);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrswapped), 24);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->pswpout), 24);
 	KUNIT_EXPECT_EQ(test, slots - svm_nr_swap_pages(svm), 24);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_cache), 0);
 	for (i = 0; i < 32; i++) {
-		page = svm_find_or_create_page(&as, i, &created);
+		page = svm_find_or_create_page(as, i, &created);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 		if (i % 4)
 			KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i),
@@ -409,11 +409,11 @@ static void svm_reclaim_swap_test(struct kunit *test)
 	/* Read-ahead brought neighbours in before their faults. */
 	KUNIT_EXPECT_GT(test, atomic_long_read(&svm->swap->ra_hits), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->pswpin), 24);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrswapped), 0);
 	/* Clean with a swap copy: freed again without I/O. */
 	KUNIT_EXPECT_EQ(test, svm_shrink_all_memory(svm, 64), 32);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->pswpout), 24);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), slots);
 }
 
@@ -490,19 +490,19 @@ static void refault(struct kunit *test, struct svm_address_space *as, u32 n,
 static void svm_workingset_activate_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 128, true);
-	struct svm_address_space as, hot;
+	struct svm_address_space *as, *hot;
 
-	svm_address_space_init(&as, svm, 1);
-	svm_address_space_init(&hot, svm, 2);
-	evict(test, &as, 8);
-	make_active(test, &hot, 32);
+	as = svm_kunit_address_space(test, svm, 1);
+	hot = svm_kunit_address_space(test, svm, 2);
+	evict(test, as, 8);
+	make_active(test, hot, 32);
 	KUNIT_ASSERT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32);
-	refault(test, &as, 8, true);
+	refault(test, as, 8, true);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_ACTIVATE),
 			7);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32 + 7);
-	svm_address_space_destroy(&hot);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, hot);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /*
@@ -513,25 +513,25 @@ static void svm_workingset_activate_test(struct kunit *test)
 static void svm_workingset_distance_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 128, true);
-	struct svm_address_space as, cold, hot;
+	struct svm_address_space *as, *cold, *hot;
 
-	svm_address_space_init(&as, svm, 1);
-	svm_address_space_init(&cold, svm, 2);
-	svm_address_space_init(&hot, svm, 3);
-	evict(test, &as, 8);
+	as = svm_kunit_address_space(test, svm, 1);
+	cold = svm_kunit_address_space(test, svm, 2);
+	hot = svm_kunit_address_space(test, svm, 3);
+	evict(test, as, 8);
 	/* Never written: they leave holes, and move the clock only. */
-	populate(test, &cold, 64, 1);
+	populate(test, cold, 64, 1);
 	KUNIT_ASSERT_EQ(test, svm_shrink_all_memory(svm, 128), 64);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->nr_shadows), 7);
-	make_active(test, &hot, 32);
-	refault(test, &as, 8, false);
+	make_active(test, hot, 32);
+	refault(test, as, 8, false);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_ACTIVATE),
 			0);
 	KUNIT_EXPECT_EQ(test, svm_lru_pages(svm, SVM_LRU_ACTIVE), 32);
 	KUNIT_EXPECT_GE(test, svm_lru_pages(svm, SVM_LRU_INACTIVE), 7);
-	svm_address_space_destroy(&hot);
-	svm_address_space_destroy(&cold);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, hot);
+	kunit_release_action(test, svm_kunit_destroy_as, cold);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /*
@@ -542,27 +542,27 @@ static void svm_workingset_truncate_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 128, true);
 	struct svm_swap_info *si;
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	unsigned long index, slot;
 	void *entry;
 
-	svm_address_space_init(&as, svm, 1);
-	evict(test, &as, 8);
+	as = svm_kunit_address_space(test, svm, 1);
+	evict(test, as, 8);
 	si = svm->swap;
-	xa_for_each(&as.i_pages, index, entry) {
+	xa_for_each(&as->i_pages, index, entry) {
 		struct svm_swp_entry swp = { xa_to_value(entry) };
 
 		KUNIT_ASSERT_TRUE(test, xa_is_value(entry));
 		KUNIT_EXPECT_NE_MSG(test, si->shadows[svm_swp_offset(swp)], 0,
 				    "index %lu", index);
 	}
-	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 7);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(as, 0), 7);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&si->nr_shadows), 0);
 	for (slot = 0; slot < si->max; slot++)
 		KUNIT_EXPECT_EQ_MSG(test, si->shadows[slot], 0, "slot %lu",
 				    slot);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_WORKINGSET_REFAULT), 0);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /*
@@ -768,15 +768,15 @@ static void svm_swap_write_error_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 128, true);
 	struct svm_swap_fail f = { .svm = svm, .write = true, .budget = 15 };
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	unsigned long slots;
 	bool created;
 	void *entry;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 4);
-	populate(test, &as, 16, 1000);
+	as = svm_kunit_address_space(test, svm, 4);
+	populate(test, as, 16, 1000);
 	slots = svm_nr_swap_pages(svm);
 	svm_swap_fail_start(test, &f);
 	svm_shrink_all_memory(svm, 64);
@@ -792,14 +792,14 @@ static void svm_swap_write_error_test(struct kunit *test)
 				SVM_SWAP_MAP_BAD);
 	/* Each page: on a good slot, or resident, dirty, off the cache. */
 	for (i = 1; i < 16; i++) {
-		entry = xa_load(&as.i_pages, i);
+		entry = xa_load(&as->i_pages, i);
 		if (xa_is_value(entry)) {
 			KUNIT_EXPECT_FALSE_MSG(test,
 				svm_swap_failed_slot(&f, xa_to_value(entry)),
 				"page %u on a bad slot", i);
 			continue;
 		}
-		page = svm_find_get_page(&as, i);
+		page = svm_find_get_page(as, i);
 		KUNIT_ASSERT_NOT_NULL(test, page);
 		if (svm_page_test_swapcache(page))
 			KUNIT_EXPECT_FALSE_MSG(test,
@@ -812,21 +812,21 @@ static void svm_swap_write_error_test(struct kunit *test)
 	}
 	/* Retried: every page to a good slot, and read back intact. */
 	svm_shrink_all_memory(svm, 64);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 15);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrswapped), 15);
 	for (i = 1; i < 16; i++) {
-		entry = xa_load(&as.i_pages, i);
+		entry = xa_load(&as->i_pages, i);
 		KUNIT_ASSERT_TRUE(test, xa_is_value(entry));
 		KUNIT_EXPECT_FALSE(test,
 				   svm_swap_failed_slot(&f, xa_to_value(entry)));
 	}
 	for (i = 1; i < 16; i++) {
-		page = svm_find_or_create_page(&as, i, &created);
+		page = svm_find_or_create_page(as, i, &created);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
 		svm_put_page(svm, page);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->write_errors), 15);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	/* The bad slots stay out of the area. */
 	KUNIT_EXPECT_EQ(test, svm_nr_swap_pages(svm), slots - 15);
 }
@@ -841,22 +841,22 @@ static void svm_swap_read_error_test(struct kunit *test)
 	struct svm_instance *svm = create(test, 128, true);
 	struct svm_swap_fail f = { .svm = svm, .write = false,
 				   .budget = UINT_MAX };
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 5);
-	populate(test, &as, 16, 1000);
+	as = svm_kunit_address_space(test, svm, 5);
+	populate(test, as, 16, 1000);
 	svm_shrink_all_memory(svm, 64);
-	KUNIT_ASSERT_EQ(test, atomic_long_read(&as.nrswapped), 15);
+	KUNIT_ASSERT_EQ(test, atomic_long_read(&as->nrswapped), 15);
 	svm_swap_fail_start(test, &f);
 	for (i = 1; i < 16; i++) {
-		page = svm_read_cache_page(&as, i);
+		page = svm_read_cache_page(as, i);
 		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(page), -EIO);
 		if (!IS_ERR_OR_NULL(page))
 			svm_put_page(svm, page);
-		page = svm_find_or_create_page(&as, i, &created);
+		page = svm_find_or_create_page(as, i, &created);
 		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(page), -EIO);
 		if (!IS_ERR_OR_NULL(page))
 			svm_put_page(svm, page);
@@ -865,15 +865,15 @@ static void svm_swap_read_error_test(struct kunit *test)
 	KUNIT_EXPECT_GE(test, f.failed, 15);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->read_errors),
 			f.failed);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrswapped), 15);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrswapped), 15);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->swap->bad_slots), 0);
 	for (i = 1; i < 16; i++) {
-		page = svm_read_cache_page(&as, i);
+		page = svm_read_cache_page(as, i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
 		KUNIT_EXPECT_TRUE_MSG(test, holds(svm, page, i), "page %u", i);
 		svm_put_page(svm, page);
 	}
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 static struct kunit_case svm_swap_cases[] = {

@@ -66,29 +66,6 @@ static unsigned long nr_free(struct svm_instance *svm)
 	return n;
 }
 
-static void destroy_as(void *as)
-{
-	svm_address_space_destroy(as);
-}
-
-/*
- * An object's page cache that outlives the test function, so that an
- * aborted test leaves nothing on its stack for the instance's teardown
- * to find; it is destroyed first.
- */
-static struct svm_address_space *create_as(struct kunit *test,
-					   struct svm_instance *svm, u32 id)
-{
-	struct svm_address_space *as;
-
-	as = kunit_kzalloc(test, sizeof(*as), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, as);
-	svm_address_space_init(as, svm, id);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_as, as),
-			0);
-	return as;
-}
-
 /* Pages @first..@first+@n-1 of @as, clean, each used once: inactive. */
 static void populate(struct kunit *test, struct svm_address_space *as,
 		     u32 first, u32 n)
@@ -151,7 +128,7 @@ static void svm_vmscan_refill_inactive_test(struct kunit *test)
 	bool active;
 	u32 i;
 
-	as = create_as(test, svm, 1);
+	as = svm_kunit_address_space(test, svm, 1);
 	populate(test, as, 0, 32);
 	/* Two more uses activate a page; a third references it. */
 	for (i = 0; i < 32; i++) {
@@ -195,7 +172,7 @@ static void svm_vmscan_refill_proportion_test(struct kunit *test)
 	struct svm_address_space *as;
 	u32 i;
 
-	as = create_as(test, svm, 1);
+	as = svm_kunit_address_space(test, svm, 1);
 	populate(test, as, 0, 64);
 	for (i = 0; i < 64; i++) {
 		use_page(test, as, i);
@@ -231,7 +208,7 @@ static void svm_vmscan_rotate_referenced_test(struct kunit *test)
 	bool active;
 	u32 i;
 
-	as = create_as(test, svm, 1);
+	as = svm_kunit_address_space(test, svm, 1);
 	populate(test, as, 0, 32);
 	for (i = 0; i < 32; i += 2)
 		use_page(test, as, i);
@@ -278,7 +255,7 @@ static void svm_vmscan_unevictable_test(struct kunit *test)
 	vma->vm_pgoff = 4;
 	sv->vma = vma;
 	sv->locked = true;
-	as = create_as(test, svm, 1);
+	as = svm_kunit_address_space(test, svm, 1);
 	populate(test, as, 0, 16);
 	svm_vma_link(as, sv);
 	KUNIT_EXPECT_TRUE(test, svm_mapping_locked(as, 4));
@@ -340,7 +317,7 @@ static void svm_vmscan_kswapd_watermarks_test(struct kunit *test)
 	normal = &svm->node_data[node->nid]->node_zones[SVM_ZONE_NORMAL];
 	KUNIT_ASSERT_TRUE(test, svm_populated_zone(normal));
 	KUNIT_ASSERT_LT(test, normal->pages_low, normal->pages_high);
-	as = create_as(test, svm, 1);
+	as = svm_kunit_address_space(test, svm, 1);
 	wakeups = READ_ONCE(node->kswapd_wakeups);
 	runs = READ_ONCE(node->kswapd_runs);
 	for (n = 0; n < svm->nr_pages; n++) {
@@ -444,7 +421,7 @@ static void svm_vmscan_direct_priority_test(struct kunit *test)
 	int p;
 	u32 i;
 
-	as = create_as(test, svm, 1);
+	as = svm_kunit_address_space(test, svm, 1);
 	populate(test, as, 0, 64);
 	for (i = 0; i < 64; i++) {
 		page = svm_find_get_page(as, i);
@@ -470,10 +447,10 @@ static void svm_vmscan_direct_priority_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGSCAN_DIRECT),
 			127 + SVM_DEF_PRIORITY + 1);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGSTEAL_DIRECT), 0);
-	kunit_release_action(test, destroy_as, as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 
 	/* 64 clean pages: each pass frees all it scans, until 32 are. */
-	as = create_as(test, svm, 2);
+	as = svm_kunit_address_space(test, svm, 2);
 	populate(test, as, 0, 64);
 	reap_all(svm);
 	passes.n = 0;
