@@ -72,35 +72,35 @@ static void svm_page_cache_add_find_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page, *found, *other;
 	bool created;
 
-	svm_address_space_init(&as, svm, 1);
-	page = svm_find_or_create_page(&as, 5, &created);
+	as = svm_kunit_address_space(test, svm, 1);
+	page = svm_find_or_create_page(as, 5, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	KUNIT_EXPECT_TRUE(test, created);
 	KUNIT_EXPECT_EQ(test, svm_page_count(page), 2);
-	KUNIT_EXPECT_PTR_EQ(test, page->mapping, &as);
+	KUNIT_EXPECT_PTR_EQ(test, page->mapping, as);
 	KUNIT_EXPECT_EQ(test, page->index, 5);
 	KUNIT_EXPECT_TRUE(test, svm_page_test_lru(page));
 	KUNIT_EXPECT_TRUE(test, svm_page_test_uptodate(page));
 	KUNIT_EXPECT_FALSE(test, svm_page_test_locked(page));
 	KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 1);
 
-	found = svm_find_or_create_page(&as, 5, &created);
+	found = svm_find_or_create_page(as, 5, &created);
 	KUNIT_EXPECT_FALSE(test, created);
 	KUNIT_EXPECT_PTR_EQ(test, found, page);
 	KUNIT_EXPECT_EQ(test, svm_page_count(page), 3);
 	svm_put_page(svm, found);
-	KUNIT_EXPECT_NULL(test, svm_find_get_page(&as, 4));
+	KUNIT_EXPECT_NULL(test, svm_find_get_page(as, 4));
 
 	/* A racing inserter loses: its page stays its own. */
 	other = svm_alloc_page(svm, SVM_GFP_HIGHUSER);
 	KUNIT_ASSERT_NOT_NULL(test, other);
 	svm_page_set_locked(other);
-	KUNIT_EXPECT_EQ(test, svm_add_to_page_cache(&as, other, 5), -EEXIST);
+	KUNIT_EXPECT_EQ(test, svm_add_to_page_cache(as, other, 5), -EEXIST);
 	KUNIT_EXPECT_NULL(test, other->mapping);
 	KUNIT_EXPECT_FALSE(test, svm_page_test_lru(other));
 	KUNIT_EXPECT_EQ(test, svm_page_count(other), 1);
@@ -109,39 +109,39 @@ static void svm_page_cache_add_find_test(struct kunit *test)
 
 	svm_put_page(svm, page);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGCACHE_ADD), 1);
-	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 0);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(as, 0), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 0);
 	KUNIT_EXPECT_EQ(test, svm_vm_event(svm, SVM_PGCACHE_DELETE), 1);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 static void svm_page_cache_truncate_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 2);
+	as = svm_kunit_address_space(test, svm, 2);
 	for (i = 0; i < 10; i++) {
-		page = svm_find_or_create_page(&as, i * 3, &created);
+		page = svm_find_or_create_page(as, i * 3, &created);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 		svm_put_page(svm, page);
 	}
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0 - 10);
 	/* Indexes 12, 15, ... 27 go; 0 ... 9 stay. */
-	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 10), 6);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 4);
-	KUNIT_EXPECT_NULL(test, svm_find_get_page(&as, 12));
-	page = svm_find_get_page(&as, 9);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(as, 10), 6);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 4);
+	KUNIT_EXPECT_NULL(test, svm_find_get_page(as, 12));
+	page = svm_find_get_page(as, 9);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	svm_put_page(svm, page);
-	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, SVM_MAX_FILE_PAGES), 0);
-	svm_address_space_destroy(&as);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 0);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(as, SVM_MAX_FILE_PAGES), 0);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 0);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_file_pages), 0);
 }
@@ -169,19 +169,19 @@ static void svm_page_lock_test(struct kunit *test)
 static void svm_page_cache_drop_clean_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 	char *text;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 3);
+	as = svm_kunit_address_space(test, svm, 3);
 	for (i = 0; i < 6; i++) {
-		page = svm_find_or_create_page(&as, i, &created);
+		page = svm_find_or_create_page(as, i, &created);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 		if (i < 2) {
-			KUNIT_EXPECT_TRUE(test, svm_mark_page_dirty(&as, page));
-			KUNIT_EXPECT_FALSE(test, svm_mark_page_dirty(&as, page));
+			KUNIT_EXPECT_TRUE(test, svm_mark_page_dirty(as, page));
+			KUNIT_EXPECT_FALSE(test, svm_mark_page_dirty(as, page));
 			page_fill(svm, page, 0x5a);
 		}
 		svm_put_page(svm, page);
@@ -190,14 +190,14 @@ static void svm_page_cache_drop_clean_test(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_file_pages 6\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_inactive_file 6\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_dirty 2\n"));
-	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(&as), 4);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 2);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 2);
-	page = svm_find_get_page(&as, 1);
+	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(as), 4);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 2);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrdirty), 2);
+	page = svm_find_get_page(as, 1);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0x5a));
 	svm_put_page(svm, page);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	text = svm_kunit_show(test, svm, svm_vmstat_show, 4096);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_file_pages 0\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nnr_dirty 0\n"));
@@ -214,42 +214,42 @@ static void svm_page_cache_drop_active_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 
-	svm_address_space_init(&as, svm, 12);
-	page = svm_find_or_create_page(&as, 0, &created);
+	as = svm_kunit_address_space(test, svm, 12);
+	page = svm_find_or_create_page(as, 0, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	svm_mark_page_accessed(svm, page);
 	svm_mark_page_accessed(svm, page);
 	KUNIT_EXPECT_TRUE(test, svm_page_test_active(page));
 	svm_put_page(svm, page);
-	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(&as), 1);
+	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(as), 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->bad_free_state), 0);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /* A page dirtied and freed comes back zeroed. */
 static void svm_page_cache_zeroed_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 64);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 	int round;
 
-	svm_address_space_init(&as, svm, 4);
+	as = svm_kunit_address_space(test, svm, 4);
 	for (round = 0; round < 8; round++) {
-		page = svm_find_or_create_page(&as, round, &created);
+		page = svm_find_or_create_page(as, round, &created);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 		KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0));
 		page_fill(svm, page, 0xff);
 		svm_put_page(svm, page);
-		KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
+		KUNIT_EXPECT_EQ(test, svm_truncate_pages(as, 0), 1);
 	}
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /* The allocator running dry is an error, not a crash; all comes back. */
@@ -257,18 +257,18 @@ static void svm_page_cache_nomem_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 64);
 	unsigned long free0 = free_count(svm);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	bool created;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 5);
+	as = svm_kunit_address_space(test, svm, 5);
 	for (i = 0; i < 64; i++) {
-		page = svm_find_or_create_page(&as, i, &created);
+		page = svm_find_or_create_page(as, i, &created);
 		if (IS_ERR(page))
 			break;
 		/* Written: without swap, reclaim cannot take it back. */
-		svm_mark_page_dirty(&as, page);
+		svm_mark_page_dirty(as, page);
 		svm_put_page(svm, page);
 	}
 	/* The watermarks keep some pages back; the rest was handed out. */
@@ -276,8 +276,8 @@ static void svm_page_cache_nomem_test(struct kunit *test)
 	KUNIT_EXPECT_GT(test, i, 0);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0 - i);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(page), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), i);
-	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), i);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
 }
 
@@ -291,33 +291,33 @@ static void svm_page_cache_range_test(struct kunit *test)
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
 	struct svm_page *pages[8], *two, *five;
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	bool created;
 	u32 i;
 
-	svm_address_space_init(&as, svm, 6);
-	two = svm_find_or_create_page(&as, 2, &created);
+	as = svm_kunit_address_space(test, svm, 6);
+	two = svm_find_or_create_page(as, 2, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(two));
-	five = svm_find_or_create_page(&as, 5, &created);
+	five = svm_find_or_create_page(as, 5, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(five));
 	KUNIT_ASSERT_TRUE(test, svm_trylock_page(five));
 
-	KUNIT_EXPECT_EQ(test, svm_find_get_pages(&as, 0, 8, pages), 1);
+	KUNIT_EXPECT_EQ(test, svm_find_get_pages(as, 0, 8, pages), 1);
 	KUNIT_EXPECT_PTR_EQ(test, pages[2], two);
 	KUNIT_EXPECT_NULL(test, pages[5]);
 	KUNIT_EXPECT_EQ(test, svm_page_count(two), 3);
-	KUNIT_EXPECT_TRUE(test, svm_page_cache_contains(&as, 5));
-	KUNIT_EXPECT_FALSE(test, svm_page_cache_contains(&as, 4));
+	KUNIT_EXPECT_TRUE(test, svm_page_cache_contains(as, 5));
+	KUNIT_EXPECT_FALSE(test, svm_page_cache_contains(as, 4));
 
-	KUNIT_EXPECT_EQ(test, svm_create_pages(&as, 0, 8, pages), 6);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 8);
+	KUNIT_EXPECT_EQ(test, svm_create_pages(as, 0, 8, pages), 6);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 8);
 	KUNIT_EXPECT_PTR_EQ(test, pages[2], two);
 	KUNIT_EXPECT_NULL(test, pages[5]);
 	for (i = 0; i < 8; i++) {
 		if (i == 2 || i == 5)
 			continue;
 		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
-		KUNIT_EXPECT_PTR_EQ(test, pages[i]->mapping, &as);
+		KUNIT_EXPECT_PTR_EQ(test, pages[i]->mapping, as);
 		KUNIT_EXPECT_EQ(test, pages[i]->index, i);
 		KUNIT_EXPECT_EQ(test, svm_page_count(pages[i]), 2);
 		KUNIT_EXPECT_TRUE(test, svm_page_test_uptodate(pages[i]));
@@ -334,11 +334,11 @@ static void svm_page_cache_range_test(struct kunit *test)
 	svm_put_page(svm, two);
 
 	/* A full range finds everything; nothing is left to create. */
-	KUNIT_EXPECT_EQ(test, svm_find_get_pages(&as, 0, 8, pages), 8);
-	KUNIT_EXPECT_EQ(test, svm_create_pages(&as, 0, 8, pages), 0);
+	KUNIT_EXPECT_EQ(test, svm_find_get_pages(as, 0, 8, pages), 8);
+	KUNIT_EXPECT_EQ(test, svm_create_pages(as, 0, 8, pages), 0);
 	for (i = 0; i < 8; i++)
 		svm_put_page(svm, pages[i]);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
 }
 
@@ -351,13 +351,13 @@ static void svm_page_cache_create_nomem_test(struct kunit *test)
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm), total = 0;
 	struct svm_page *pages[32];
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	unsigned int n, i, w;
 
-	svm_address_space_init(&as, svm, 7);
+	as = svm_kunit_address_space(test, svm, 7);
 	for (w = 0; w < 8; w++) {
 		memset(pages, 0, sizeof(pages));
-		n = svm_create_pages(&as, w * 32, 32, pages);
+		n = svm_create_pages(as, w * 32, 32, pages);
 		KUNIT_EXPECT_LE(test, n, 32);
 		for (i = 0; i < 32; i++)
 			if (pages[i])
@@ -372,8 +372,8 @@ static void svm_page_cache_create_nomem_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, svm_zonelist_has_room(svm,
 						       SVM_GFP_HIGHUSER_MOVABLE,
 						       32));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), total);
-	svm_address_space_destroy(&as);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), total);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0);
 }
 
@@ -386,14 +386,14 @@ static void svm_page_harvest_dirty_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
 	struct svm_page *clean, *written;
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct page *real;
 	bool created;
 
-	svm_address_space_init(&as, svm, 8);
-	clean = svm_find_or_create_page(&as, 0, &created);
+	as = svm_kunit_address_space(test, svm, 8);
+	clean = svm_find_or_create_page(as, 0, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(clean));
-	written = svm_find_or_create_page(&as, 1, &created);
+	written = svm_find_or_create_page(as, 1, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(written));
 	KUNIT_EXPECT_FALSE(test, svm_page_harvest_dirty(svm, clean));
 	KUNIT_EXPECT_FALSE(test, svm_page_test_dirty(clean));
@@ -402,21 +402,21 @@ static void svm_page_harvest_dirty_test(struct kunit *test)
 	SetPageDirty(real);
 	svm_put_page(svm, clean);
 	svm_put_page(svm, written);
-	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(&as), 1);
+	KUNIT_EXPECT_EQ(test, svm_drop_clean_pages(as), 1);
 	KUNIT_EXPECT_TRUE(test, svm_page_test_dirty(written));
 	KUNIT_EXPECT_FALSE(test, PageDirty(real));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrdirty), 1);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_dirty), 1);
 	KUNIT_EXPECT_FALSE(test, svm_page_harvest_dirty(svm, written));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrdirty), 1);
 
 	/* Deleted with the real bit set: the bit does not outlive it. */
 	SetPageDirty(real);
-	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(as, 0), 1);
 	KUNIT_EXPECT_FALSE(test, PageDirty(real));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrdirty), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&svm->filemap->nr_dirty), 0);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /*
@@ -428,13 +428,13 @@ static void svm_page_harvest_dirty_test(struct kunit *test)
 static void svm_remove_mapping_redirtied_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct svm_page *page;
 	struct page *real;
 	bool created;
 
-	svm_address_space_init(&as, svm, 9);
-	page = svm_find_or_create_page(&as, 4, &created);
+	as = svm_kunit_address_space(test, svm, 9);
+	page = svm_find_or_create_page(as, 4, &created);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	page_fill(svm, page, 0x77);
 	real = svm_page_to_real(svm, page);
@@ -446,16 +446,16 @@ static void svm_remove_mapping_redirtied_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, svm_remove_mapping(svm, page));
 	KUNIT_EXPECT_TRUE(test, svm_page_test_dirty(page));
 	KUNIT_EXPECT_FALSE(test, PageDirty(real));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrdirty), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&as.nrpages), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrdirty), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&as->nrpages), 1);
 	svm_lru_cache_add(svm, page);
 	svm_unlock_page(page);
 	svm_put_page(svm, page);
-	page = svm_find_get_page(&as, 4);
+	page = svm_find_get_page(as, 4);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_EXPECT_TRUE(test, page_is(svm, page, 0x77));
 	svm_put_page(svm, page);
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /*
@@ -487,13 +487,13 @@ static void svm_put_page_deferred_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct page *real;
 	char *text;
 
-	svm_address_space_init(&as, svm, 10);
-	real = held_page(test, svm, &as);
-	KUNIT_EXPECT_EQ(test, svm_truncate_pages(&as, 0), 1);
+	as = svm_kunit_address_space(test, svm, 10);
+	real = held_page(test, svm, as);
+	KUNIT_EXPECT_EQ(test, svm_truncate_pages(as, 0), 1);
 	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 1);
 	KUNIT_EXPECT_EQ(test, free_count(svm), free0 - 1);
 	/* Still held: a retry frees nothing. */
@@ -508,7 +508,7 @@ static void svm_put_page_deferred_test(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npgcache_leak 0\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npgcache_deferred 1\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npgcache_deferred_free 1\n"));
-	svm_address_space_destroy(&as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 }
 
 /* The work item frees a deferred page by itself once the hold goes. */
@@ -516,13 +516,13 @@ static void svm_put_page_deferred_work_test(struct kunit *test)
 {
 	struct svm_instance *svm = create(test, 256);
 	unsigned long free0 = free_count(svm);
-	struct svm_address_space as;
+	struct svm_address_space *as;
 	struct page *real;
 	int i;
 
-	svm_address_space_init(&as, svm, 11);
-	real = held_page(test, svm, &as);
-	svm_address_space_destroy(&as);
+	as = svm_kunit_address_space(test, svm, 11);
+	real = held_page(test, svm, as);
+	kunit_release_action(test, svm_kunit_destroy_as, as);
 	KUNIT_EXPECT_EQ(test, svm_nr_deferred_pages(svm), 1);
 	put_page(real);
 	for (i = 0; i < 100 && svm_nr_deferred_pages(svm); i++)
