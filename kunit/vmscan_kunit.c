@@ -17,6 +17,7 @@
 #include <shadowvm/gfp.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/policy.h>
 #include <shadowvm/slab.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>

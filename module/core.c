@@ -233,7 +233,8 @@ struct svm_instance *svm_instance_create(const struct svm_params *params)
 	if (!ret)
 		ret = svm_mem_init(svm, params);
 	if (!ret)
-		ret = svm_reclaim_init(svm, params->kswapd);
+		ret = svm_reclaim_init(svm, params->kswapd,
+				       params->policy);
 	if (!ret)
 		ret = svm_highmem_init(svm, params);
 	if (!ret)

@@ -25,6 +25,7 @@
 #include <shadowvm/highmem.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/object.h>
+#include <shadowvm/policy.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
 
@@ -111,6 +112,11 @@ static enum svm_refbit svm_refbit_mode;
 module_param(refbit, charp, 0444);
 MODULE_PARM_DESC(refbit,
 		 "How reclaim tells that a mapped page is in use: pte (test and clear the accessed bits of the PTEs that map it, default) or unmap (unmap it; a use is a minor fault)");
+
+static char *policy = "2.6";
+module_param(policy, charp, 0444);
+MODULE_PARM_DESC(policy,
+		 "Page replacement policy: 2.6 (active and inactive lists, default); Documentation/policies.rst lists the others");
 
 /**
  * struct svm_device - the instance behind /dev/shadowvm
@@ -304,6 +310,11 @@ static int __init svm_check_params(unsigned long *nr_pages)
 		pr_err("refbit=%s: expected pte or unmap\n", refbit);
 		return -EINVAL;
 	}
+	if (!svm_policy_lookup(policy)) {
+		pr_err("policy=%s: expected one of %s\n", policy,
+		       svm_policy_names());
+		return -EINVAL;
+	}
 	if ((swapdev_format || swapdev_lowmem) && !(swapdev && *swapdev)) {
 		pr_err("swapdev_format and swapdev_lowmem need swapdev\n");
 		return -EINVAL;
@@ -331,6 +342,7 @@ static int __init svm_init(void)
 		.nid = NUMA_NO_NODE,
 		.last_pkmap = last_pkmap,
 		.kswapd = kswapd,
+		.policy = policy,
 	};
 	struct svm_instance *svm;
 	int ret;

@@ -34,6 +34,7 @@
 #include <shadowvm/mm_inline.h>
 #include <shadowvm/mmzone.h>
 #include <shadowvm/page.h>
+#include <shadowvm/policy.h>
 #include <shadowvm/selfcheck.h>
 #include <shadowvm/slab.h>
 #include <shadowvm/swap.h>
@@ -60,8 +61,8 @@ EXPORT_SYMBOL_IF_KUNIT(svm_reclaim_set_refbit);
  * @svm: the instance
  * @as: the object whose locked VMA went away
  *
- * Pages no other locked VMA maps go to the inactive list (2.6.28's
- * check_move_unevictable_pages()).
+ * Pages no other locked VMA maps go back to the replacement policy, as
+ * new pages (2.6.28's check_move_unevictable_pages()).
  */
 void svm_rescue_unevictable(struct svm_instance *svm,
 			    struct svm_address_space *as)
@@ -84,10 +85,10 @@ void svm_rescue_unevictable(struct svm_instance *svm,
 			if (page->mapping != as ||
 			    svm_mapping_locked(as, page->index))
 				continue;
+			svm_del_page_from_lru_list(page, lruvec,
+						   SVM_LRU_UNEVICTABLE);
 			svm_page_clear_unevictable(page);
-			svm_move_page_lru_list(page, lruvec,
-					       SVM_LRU_UNEVICTABLE,
-					       SVM_LRU_INACTIVE);
+			svm->reclaim->ops->add(node, page);
 			rescued++;
 		}
 		spin_unlock(&lruvec->lru_lock);
@@ -95,26 +96,46 @@ void svm_rescue_unevictable(struct svm_instance *svm,
 	svm_count_vm_events(svm, SVM_UNEVICTABLE_RESCUED, rescued);
 }
 
-/* A page of a locked VMA: off to the unevictable list, once put back. */
-static bool svm_page_evictable(struct svm_instance *svm, struct svm_page *page)
+/**
+ * svm_page_evictable() - may reclaim evict an isolated page?
+ * @svm: the instance
+ * @page: the page, isolated and locked
+ *
+ * A page a locked VMA maps is marked unevictable, and forgotten by the
+ * replacement policy: svm_putback_lru_page() puts it on the unevictable
+ * list.
+ *
+ * Return: false for such a page.
+ */
+bool svm_page_evictable(struct svm_instance *svm, struct svm_page *page)
 {
 	if (!page->mapping || !svm_mapping_locked(page->mapping, page->index))
 		return true;
 	svm_page_set_unevictable(page);
-	svm_page_clear_active(page);
+	svm_page_clear_policy(svm, page);
 	svm_count_vm_event(svm, SVM_UNEVICTABLE_CULLED);
 	return false;
 }
 
-/* Take up to @nr pages from the tail of a list onto @dst, with references. */
-static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *node,
-					   enum svm_lru_list lru,
-					   unsigned long count,
-					   struct list_head *dst)
+/**
+ * svm_isolate_lru_pages() - take pages from the tail of a list
+ * @node: the node
+ * @src: the list: one of the node's, or a policy's own
+ * @lru: the kind of list it counts in
+ * @count: at most this many pages
+ * @dst: where to put them, each with a reference and SVM_PG_lru clear
+ *
+ * Context: takes the node's lru_lock.
+ * Return: the number of pages taken.
+ */
+unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *node,
+				    struct list_head *src,
+				    enum svm_lru_list lru,
+				    unsigned long count,
+				    struct list_head *dst)
 {
 	struct svm_lruvec *lruvec = &node->lruvec;
 	struct svm_instance *svm = node->svm;
-	struct list_head *src = &lruvec->lists[lru];
 	unsigned long n = 0;
 
 	spin_lock(&lruvec->lru_lock);
@@ -133,34 +154,48 @@ static unsigned long svm_isolate_lru_pages(struct svm_node_reclaim *node,
 	return n;
 }
 
-/*
- * Give an isolated page back to its list, or let it go when it left every
- * cache meanwhile. Takes the page lock unless the caller holds it, so
- * that truncation cannot free the page in between; drops the isolation
- * reference.
+/**
+ * svm_putback_lru_page() - give an isolated page back to the LRU
+ * @svm: the instance
+ * @page: the page, with the reference its isolation took, which is
+ *        dropped
+ * @locked: the caller holds the page lock
+ *
+ * The page goes to the unevictable list or to its replacement policy,
+ * or is let go when it left every cache meanwhile. The page lock is
+ * taken unless the caller holds it, so that truncation cannot free the
+ * page in between.
+ *
+ * Context: process context; may sleep on the page lock.
  */
-static void svm_putback_lru_page(struct svm_instance *svm,
-				 struct svm_page *page, bool locked)
+void svm_putback_lru_page(struct svm_instance *svm, struct svm_page *page,
+			  bool locked)
 {
 	if (!locked)
 		svm_lock_page(page);
 	if (page->mapping || svm_page_test_swapcache(page))
 		svm_lru_cache_add(svm, page);
 	else
-		svm_page_clear_active(page);
+		svm_page_clear_policy(svm, page);
 	svm_unlock_page(page);
 	svm_put_page(svm, page);
 }
 
-/*
- * Was active @page used since reclaim last looked at it? PG_referenced
- * answers for a use by read(), write() or a fault; for a mapped page,
- * refbit=pte asks its PTEs as 2.6's page_referenced() (and clears their
- * accessed bits for next time), refbit=unmap unmaps it so that the next
- * use is a fault. A page still mapped after that counts as used.
+/**
+ * svm_page_referenced() - was a page used since reclaim last looked?
+ * @svm: the instance
+ * @page: the page, isolated and locked
+ *
+ * PG_referenced answers for a use by read(), write() or a fault, and is
+ * cleared; for a mapped page, refbit=pte asks its PTEs as 2.6's
+ * page_referenced() (and clears their accessed bits for next time),
+ * refbit=unmap unmaps it so that the next use is a fault. A page still
+ * mapped after that counts as used.
+ *
+ * Context: the page is locked; sleeps.
+ * Return: true when it was used.
  */
-static bool svm_page_active_referenced(struct svm_instance *svm,
-				       struct svm_page *page)
+bool svm_page_referenced(struct svm_instance *svm, struct svm_page *page)
 {
 	bool referenced = svm_page_test_clear_referenced(page);
 
@@ -170,47 +205,6 @@ static bool svm_page_active_referenced(struct svm_instance *svm,
 		return svm_page_referenced_ptes(svm, page) || referenced;
 	return referenced || !svm_try_to_unmap(svm, page);
 }
-
-/**
- * svm_refill_inactive() - age the tail of a node's active list (2.6's
- * refill_inactive_zone())
- * @nr: the node
- * @count: how many pages to take from the tail of its active list
- *
- * Referenced pages go round again; the others go to the inactive list
- * (still mapped with refbit=pte, unmapped with refbit=unmap). Pages of a
- * locked VMA go to the unevictable list.
- *
- * Context: process context; sleeps on each page's lock.
- */
-VISIBLE_IF_KUNIT void svm_refill_inactive(struct svm_node_reclaim *nr,
-					  unsigned long count)
-{
-	struct svm_instance *svm = nr->svm;
-	struct svm_page *page, *next;
-	unsigned long n, moved = 0;
-	LIST_HEAD(hold);
-
-	n = svm_isolate_lru_pages(nr, SVM_LRU_ACTIVE, count, &hold);
-	svm_count_vm_events(svm, SVM_PGREFILL, n);
-	list_for_each_entry_safe(page, next, &hold, lru) {
-		list_del_init(&page->lru);
-		svm_lock_page(page);
-		if (!svm_page_evictable(svm, page)) {
-			svm_putback_lru_page(svm, page, true);
-			continue;
-		}
-		if (!svm_page_active_referenced(svm, page)) {
-			svm_page_clear_active(page);
-			moved++;
-			trace_svm_lru_deactivate(svm->id,
-						 svm_page_to_pfn(svm, page));
-		}
-		svm_putback_lru_page(svm, page, true);
-	}
-	svm_count_vm_events(svm, SVM_PGDEACTIVATE, moved);
-}
-EXPORT_SYMBOL_IF_KUNIT(svm_refill_inactive);
 
 /* Start writing dirty, locked @page to swap; false to keep it. */
 static bool svm_pageout(struct svm_instance *svm, struct svm_page *page)
@@ -254,6 +248,7 @@ static bool svm_try_free(struct svm_instance *svm, struct svm_page *page)
 	if (!svm_remove_mapping(svm, page))
 		return false;
 	svm_workingset_eviction(svm, page, entry);
+	svm_page_clear_policy(svm, page);
 	svm_unlock_page(page);
 	svm_put_page(svm, page);
 	return true;
@@ -292,7 +287,7 @@ unsigned long svm_reap_written(struct svm_instance *svm, bool wait)
 			svm_mark_page_dirty(page->mapping, page);
 		if (!page->mapping && !svm_page_test_swapcache(page)) {
 			/* Truncated during the write. */
-			svm_page_clear_active(page);
+			svm_page_clear_policy(svm, page);
 			svm_unlock_page(page);
 			svm_put_page(svm, page);
 			continue;
@@ -331,58 +326,27 @@ static void svm_reap_flush(struct svm_instance *svm)
 	flush_work(&svm->reclaim->reap_work);
 }
 
-enum svm_page_references {
-	SVM_PAGEREF_RECLAIM,
-	SVM_PAGEREF_KEEP,
-	SVM_PAGEREF_ACTIVATE,
-};
-
-/*
- * What to do with inactive, locked @page (2.6.34's
- * page_check_references()). A page PG_referenced marks (used by read(),
- * write() or a fault) is activated. A mapped page, with refbit=pte:
- * young PTEs a second time, or in two processes, activate it; young once
- * keeps it on the inactive list, PG_referenced set, for one more round
- * (a page a process touched once, at its fault, must not take a place on
- * the active list); all old: it is unmapped and reclaimed in this pass.
- * With refbit=unmap it is unmapped and kept for one more round: a use
- * before the next scan is a minor fault, which marks it referenced.
+/**
+ * svm_shrink_page_list() - try to free isolated pages (2.6's
+ * shrink_page_list())
+ * @node: their node
+ * @pages: pages the policy isolated (svm_isolate_lru_pages())
+ * @sc: the request; counts what was scanned, freed and written
+ *
+ * The policy's check_references() decides, for each page, whether it is
+ * in use. Pages kept go back to the policy (or to the unevictable list).
+ * Dirty pages are written to swap without waiting; svm_reap_written()
+ * frees them once written.
+ *
+ * Context: process context; sleeps.
  */
-static enum svm_page_references
-svm_page_check_references(struct svm_instance *svm, struct svm_page *page)
+void svm_shrink_page_list(struct svm_node_reclaim *node,
+			  struct list_head *pages,
+			  struct svm_scan_control *sc)
 {
-	bool mapped = page_mapped(svm_page_to_real(svm, page));
-	unsigned int young;
-
-	if (!mapped || READ_ONCE(svm->reclaim->refbit) == SVM_REFBIT_UNMAP) {
-		if (svm_page_test_clear_referenced(page))
-			return SVM_PAGEREF_ACTIVATE;
-		if (!mapped)
-			return SVM_PAGEREF_RECLAIM;
-		svm_try_to_unmap(svm, page);
-		svm_page_harvest_dirty(svm, page);
-		return SVM_PAGEREF_KEEP;
-	}
-	young = svm_page_referenced_ptes(svm, page);
-	if (young) {
-		if (svm_page_test_set_referenced(page) || young > 1)
-			return SVM_PAGEREF_ACTIVATE;
-		return SVM_PAGEREF_KEEP;
-	}
-	svm_page_clear_referenced(page);
-	return svm_try_to_unmap(svm, page) ? SVM_PAGEREF_RECLAIM :
-					     SVM_PAGEREF_KEEP;
-}
-
-/*
- * 2.6's shrink_page_list(): try to free each isolated page of @pages.
- * Kept pages go back on their lists. Dirty pages are written to swap
- * without waiting; svm_reap_written() frees them once written.
- */
-static void svm_shrink_page_list(struct svm_instance *svm,
-				 struct list_head *pages,
-				 struct svm_scan_control *sc)
-{
+	const struct svm_policy_ops *ops = node->svm->reclaim->ops;
+	unsigned long scanned = sc->nr_scanned;
+	struct svm_instance *svm = node->svm;
 	struct svm_page *page, *next;
 	struct blk_plug plug;
 
@@ -396,14 +360,14 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 		}
 		if (!page->mapping && !svm_page_test_swapcache(page)) {
 			/* Truncated while isolated: ours is the last reference. */
-			svm_page_clear_active(page);
+			svm_page_clear_policy(svm, page);
 			svm_unlock_page(page);
 			svm_put_page(svm, page);
 			continue;
 		}
 		if (svm_page_test_writeback(page) || !svm_page_evictable(svm, page))
 			goto keep;
-		switch (svm_page_check_references(svm, page)) {
+		switch (ops->check_references(node, page)) {
 		case SVM_PAGEREF_ACTIVATE:
 			goto activate;
 		case SVM_PAGEREF_KEEP:
@@ -427,7 +391,7 @@ static void svm_shrink_page_list(struct svm_instance *svm,
 		}
 		goto keep;
 activate:
-		svm_page_set_active(page);
+		/* The policy promoted it. */
 		svm_count_vm_event(svm, SVM_PGACTIVATE);
 		svm_workingset_activation(svm, page);
 		trace_svm_lru_activate(svm->id, svm_page_to_pfn(svm, page));
@@ -435,64 +399,26 @@ keep:
 		svm_putback_lru_page(svm, page, true);
 	}
 	blk_finish_plug(&plug);
-}
-
-/* Scan up to @count inactive pages, SVM_SWAP_CLUSTER_MAX at a time. */
-static void svm_shrink_inactive_list(struct svm_node_reclaim *node,
-				     unsigned long count,
-				     struct svm_scan_control *sc)
-{
-	struct svm_instance *svm = node->svm;
-	unsigned long n, scanned = sc->nr_scanned;
-	LIST_HEAD(hold);
-
-	n = svm_isolate_lru_pages(node, SVM_LRU_INACTIVE, count, &hold);
-	if (!n)
-		return;
-	svm_shrink_page_list(svm, &hold, sc);
 	svm_count_vm_events(svm, sc->kswapd ? SVM_PGSCAN_KSWAPD :
 			    SVM_PGSCAN_DIRECT, sc->nr_scanned - scanned);
 }
 
 /**
- * svm_shrink_node() - one reclaim pass over a node's lists (2.6's
- * shrink_zone())
+ * svm_shrink_node() - one reclaim pass over a node (2.6's shrink_zone())
  * @nr: the node
  * @sc: the request, at its current priority
  *
- * Scans each list 1/2^priority of its length plus one page, the active
- * list feeding the inactive one as it goes, until @sc's target is met.
+ * The replacement policy chooses what to scan: 1/2^priority of its pages
+ * or more, until @sc's target is met.
  *
  * Context: process context; sleeps.
  */
 VISIBLE_IF_KUNIT void svm_shrink_node(struct svm_node_reclaim *nr,
 				      struct svm_scan_control *sc)
 {
-	struct svm_lruvec *lruvec = &nr->lruvec;
-	unsigned long nr_active, nr_inactive, before = sc->nr_reclaimed;
-	unsigned long scanned = sc->nr_scanned;
+	unsigned long before = sc->nr_reclaimed, scanned = sc->nr_scanned;
 
-	nr_active = (READ_ONCE(lruvec->nr[SVM_LRU_ACTIVE]) >> sc->priority) + 1;
-	nr_inactive = (READ_ONCE(lruvec->nr[SVM_LRU_INACTIVE]) >>
-		       sc->priority) + 1;
-	while ((nr_active || nr_inactive) &&
-	       sc->nr_reclaimed < sc->nr_to_reclaim) {
-		unsigned long n;
-
-		if (nr_active) {
-			n = min_t(unsigned long, nr_active,
-				  SVM_SWAP_CLUSTER_MAX);
-			nr_active -= n;
-			svm_refill_inactive(nr, n);
-		}
-		if (nr_inactive) {
-			n = min_t(unsigned long, nr_inactive,
-				  SVM_SWAP_CLUSTER_MAX);
-			nr_inactive -= n;
-			svm_shrink_inactive_list(nr, n, sc);
-		}
-		cond_resched();
-	}
+	nr->svm->reclaim->ops->shrink_node(nr, sc);
 	trace_svm_shrink_node(nr->svm->id, nr->nid, sc->priority, sc->kswapd,
 			      sc->nr_scanned - scanned,
 			      sc->nr_reclaimed - before);
@@ -774,14 +700,16 @@ void svm_wakeup_kswapd(struct svm_instance *svm, struct svm_zone *zone)
  * svm_reclaim_init() - set up the LRU lists (and kswapd) of every node
  * @svm: the instance, with its nodes
  * @kswapd: start one kswapd thread per node
+ * @policy: the replacement policy's name; NULL or "" for the default
  *
  * Context: process context.
  * Return: 0 or -errno.
  */
-int svm_reclaim_init(struct svm_instance *svm, bool kswapd)
+int svm_reclaim_init(struct svm_instance *svm, bool kswapd,
+		     const char *policy)
 {
 	struct svm_reclaim *rc = kzalloc(sizeof(*rc), GFP_KERNEL);
-	int nid, i;
+	int nid, i, err = -ENOMEM;
 
 	if (!rc)
 		return -ENOMEM;
@@ -807,25 +735,30 @@ int svm_reclaim_init(struct svm_instance *svm, bool kswapd)
 			INIT_LIST_HEAD(&node->lruvec.lists[i]);
 		init_waitqueue_head(&node->kswapd_wait);
 		node->kswapd_priority = SVM_DEF_PRIORITY;
-		if (!kswapd)
+	}
+	err = svm_policy_init(svm, policy);
+	if (err)
+		goto fail;
+	for (nid = 0; kswapd && nid < nr_node_ids; nid++) {
+		struct svm_node_reclaim *node = rc->node[nid];
+
+		if (!node)
 			continue;
 		node->kswapd = kthread_create_on_node(svm_kswapd, node, nid,
 						      "svm_kswapd%d", nid);
 		if (IS_ERR(node->kswapd)) {
-			int err = PTR_ERR(node->kswapd);
-
+			err = PTR_ERR(node->kswapd);
 			node->kswapd = NULL;
 			pr_err("%s: cannot start kswapd for node %d: %d\n",
 			       svm->name, nid, err);
-			svm_reclaim_exit(svm);
-			return err;
+			goto fail;
 		}
 		wake_up_process(node->kswapd);
 	}
 	return 0;
 fail:
 	svm_reclaim_exit(svm);
-	return -ENOMEM;
+	return err;
 }
 
 /**
@@ -863,6 +796,8 @@ void svm_reclaim_exit(struct svm_instance *svm)
 	svm_kswapd_stop(svm);
 	/* Idle: svm_swapoff() quiesced the area whose completions queue it. */
 	cancel_work_sync(&rc->reap_work);
+	if (rc->node)
+		svm_policy_exit(svm);
 	for (nid = 0; rc->node && nid < nr_node_ids; nid++) {
 		struct svm_node_reclaim *node = rc->node[nid];
 
@@ -941,61 +876,91 @@ void svm_reclaim_debugfs_create(struct svm_instance *svm, struct dentry *dir)
 {
 	debugfs_create_file("lru", 0400, dir, svm, &lru_fops);
 	debugfs_create_file("kswapd", 0400, dir, svm, &kswapd_fops);
+	svm_policy_debugfs_create(svm, dir);
 }
 
-static const char * const svm_lru_names[SVM_NR_LRU_LISTS] = {
-	[SVM_LRU_INACTIVE] = "inactive",
-	[SVM_LRU_ACTIVE] = "active",
-	[SVM_LRU_UNEVICTABLE] = "unevictable",
-};
+/**
+ * svm_lru_check_list() - check one list of pages against their flags
+ * @node: the node the list belongs to
+ * @head: the list
+ * @name: its name in reports
+ * @nr: the count kept for it
+ * @fits: does a page's state say it belongs on this list?
+ * @on: bitmap of the pfns found on a list so far; the pages of @head are
+ *      added
+ * @sc: where to report violations
+ *
+ * Each page on the list must be one of the instance's, have SVM_PG_lru
+ * and the list's node, fit the list, be neither free nor slab and be on
+ * no other list; the list must hold @nr pages.
+ *
+ * Context: under the node's lru_lock.
+ */
+void svm_lru_check_list(struct svm_node_reclaim *node, struct list_head *head,
+			const char *name, unsigned long nr,
+			bool (*fits)(struct svm_node_reclaim *node,
+				     struct svm_page *page),
+			unsigned long *on, struct svm_selfcheck *sc)
+{
+	struct svm_instance *svm = node->svm;
+	int nid = node->nid;
+	struct svm_page *page;
+	unsigned long n = 0, pfn;
+
+	lockdep_assert_held(&node->lruvec.lru_lock);
+	list_for_each_entry(page, head, lru) {
+		pfn = svm_page_to_pfn(svm, page);
+		if (pfn >= svm->nr_pages) {
+			svm_selfcheck_report(sc, "node %d %s list: foreign page\n",
+					     nid, name);
+			break;
+		}
+		if (!svm_page_test_lru(page) || !fits(node, page) ||
+		    svm_page_to_nid(page) != nid)
+			svm_selfcheck_report(sc, "node %d %s list: pfn %lu flags %#x belong to another list\n",
+					     nid, name, pfn,
+					     atomic_read(&page->flags));
+		if (svm_page_test_buddy(page) || svm_page_test_slab(page))
+			svm_selfcheck_report(sc, "node %d %s list: pfn %lu is a free or slab page (flags %#x)\n",
+					     nid, name, pfn,
+					     atomic_read(&page->flags));
+		if (test_and_set_bit(pfn, on))
+			svm_selfcheck_report(sc, "node %d: pfn %lu on two LRU lists\n",
+					     nid, pfn);
+		/* A corrupted list must not keep us here. */
+		if (++n > svm->nr_pages)
+			break;
+	}
+	if (n != nr)
+		svm_selfcheck_report(sc, "node %d %s list: nr %lu, list holds %lu\n",
+				     nid, name, nr, n);
+}
+
+static bool svm_fits_unevictable(struct svm_node_reclaim *node,
+				 struct svm_page *page)
+{
+	return svm_page_test_unevictable(page) && !svm_page_test_active(page);
+}
 
 /* One node's lists; caller holds its lru_lock. */
-static void svm_lruvec_selfcheck(struct svm_instance *svm, int nid,
-				 struct svm_lruvec *lruvec, unsigned long *on,
-				 struct svm_selfcheck *sc)
+static void svm_lruvec_selfcheck(struct svm_node_reclaim *node,
+				 unsigned long *on, struct svm_selfcheck *sc)
 {
-	enum svm_lru_list lru;
+	struct svm_lruvec *lruvec = &node->lruvec;
+	struct svm_instance *svm = node->svm;
 	unsigned long pfn;
 
-	for (lru = 0; lru < SVM_NR_LRU_LISTS; lru++) {
-		struct svm_page *page;
-		unsigned long n = 0;
-
-		list_for_each_entry(page, &lruvec->lists[lru], lru) {
-			pfn = svm_page_to_pfn(svm, page);
-			if (pfn >= svm->nr_pages) {
-				svm_selfcheck_report(sc, "node %d %s list: foreign page\n",
-						     nid, svm_lru_names[lru]);
-				break;
-			}
-			if (!svm_page_test_lru(page) || svm_page_lru_list(page) != lru ||
-			    svm_page_to_nid(page) != nid)
-				svm_selfcheck_report(sc, "node %d %s list: pfn %lu flags %#x belong to another list\n",
-						     nid, svm_lru_names[lru], pfn,
-						     atomic_read(&page->flags));
-			if (svm_page_test_buddy(page) || svm_page_test_slab(page))
-				svm_selfcheck_report(sc, "node %d %s list: pfn %lu is a free or slab page (flags %#x)\n",
-						     nid, svm_lru_names[lru], pfn,
-						     atomic_read(&page->flags));
-			if (test_and_set_bit(pfn, on))
-				svm_selfcheck_report(sc, "node %d: pfn %lu on two LRU lists\n",
-						     nid, pfn);
-			/* A corrupted list must not keep us here. */
-			if (++n > svm->nr_pages)
-				break;
-		}
-		if (n != lruvec->nr[lru])
-			svm_selfcheck_report(sc, "node %d %s list: nr %lu, list holds %lu\n",
-					     nid, svm_lru_names[lru],
-					     lruvec->nr[lru], n);
-	}
+	svm_lru_check_list(node, &lruvec->lists[SVM_LRU_UNEVICTABLE],
+			   "unevictable", lruvec->nr[SVM_LRU_UNEVICTABLE],
+			   svm_fits_unevictable, on, sc);
+	svm->reclaim->ops->selfcheck(node, on, sc);
 	for (pfn = 0; pfn < svm->nr_pages; pfn++) {
 		struct svm_page *page = svm_pfn_to_page(svm, pfn);
 
-		if (svm_page_to_nid(page) == nid && svm_page_test_lru(page) &&
-		    !test_bit(pfn, on))
+		if (svm_page_to_nid(page) == node->nid &&
+		    svm_page_test_lru(page) && !test_bit(pfn, on))
 			svm_selfcheck_report(sc, "node %d: pfn %lu has PG_lru but is on no list\n",
-					     nid, pfn);
+					     node->nid, pfn);
 	}
 }
 
@@ -1005,11 +970,12 @@ static void svm_lruvec_selfcheck(struct svm_instance *svm, int nid,
  * @sc: where to report violations
  *
  * Under each node's lru_lock, which every change of the lists, of their
- * counts and of SVM_PG_lru is made under: each page on a list has
- * SVM_PG_lru, the active/unevictable bits of that list and the list's
- * node, is neither free nor slab, and is on one list only; each count
- * matches its list; and every page of the node with SVM_PG_lru is on a
- * list (an isolated page has SVM_PG_lru clear).
+ * counts and of SVM_PG_lru is made under: each page on the unevictable
+ * list or on one of the replacement policy's lists has SVM_PG_lru, the
+ * state that list stands for and the list's node, is neither free nor
+ * slab, and is on one list only; each count matches its list; and every
+ * page of the node with SVM_PG_lru is on a list (an isolated page has
+ * SVM_PG_lru clear).
  *
  * Context: process context, any time; takes each lru_lock alone.
  */
@@ -1029,7 +995,7 @@ void svm_lru_selfcheck(struct svm_instance *svm, struct svm_selfcheck *sc)
 		if (!node)
 			continue;
 		spin_lock(&node->lruvec.lru_lock);
-		svm_lruvec_selfcheck(svm, nid, &node->lruvec, on, sc);
+		svm_lruvec_selfcheck(node, on, sc);
 		spin_unlock(&node->lruvec.lru_lock);
 	}
 	bitmap_free(on);

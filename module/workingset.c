@@ -26,6 +26,7 @@
 
 #include <shadowvm/core.h>
 #include <shadowvm/page.h>
+#include <shadowvm/policy.h>
 #include <shadowvm/swap.h>
 #include <shadowvm/vmscan.h>
 #include <shadowvm/vmstat.h>
@@ -140,12 +141,12 @@ EXPORT_SYMBOL_IF_KUNIT(svm_workingset_eviction);
  * @page: the new swap-cache page, locked, on no LRU list yet
  * @entry: its slot
  *
- * Consumes the slot's shadow, if any, and counts a refault. When the
- * distance since the eviction is no more than the pages on the active
- * list of the node the page was evicted from, @page is marked active,
- * so that svm_lru_cache_add() puts it on the active list, and that
- * activation advances the clock in its turn (the kernel's
- * workingset_refault()).
+ * Consumes the slot's shadow, if any, and counts a refault. The
+ * replacement policy judges the distance since the eviction (2.6: no
+ * more than the pages on the active list of the node the page was
+ * evicted from, as the kernel's workingset_refault()); when it was too
+ * early, the policy marks @page so that svm_lru_cache_add() gives it a
+ * promoted place, and that activation advances the clock in its turn.
  *
  * Context: process context; called by module/swap_state.c; takes
  * svm_swap_info.lock.
@@ -171,10 +172,10 @@ void svm_workingset_refault(struct svm_instance *svm, struct svm_page *page,
 	/* The clock may have wrapped in the shadow's bits: it only counts up. */
 	distance = ((refault - eviction) & SVM_WS_EVICTION_MASK) << order;
 	active = READ_ONCE(lruvec->nr[SVM_LRU_ACTIVE]);
-	activate = distance <= active;
+	activate = svm->reclaim->ops->refault(svm->reclaim->node[nid], page,
+					      distance);
 	svm_count_vm_event(svm, SVM_WORKINGSET_REFAULT);
 	if (activate) {
-		svm_page_set_active(page);
 		svm_workingset_activation(svm, page);
 		svm_count_vm_event(svm, SVM_WORKINGSET_ACTIVATE);
 	}

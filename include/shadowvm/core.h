@@ -63,6 +63,8 @@ struct svm_chunk {
  * @no_mobility: do not group pages by mobility (for comparisons)
  * @last_pkmap: slots of the pkmap window; 0 for SVM_LAST_PKMAP_DEFAULT
  * @kswapd: run a kswapd thread per node (else only direct reclaim)
+ * @policy: the page replacement policy's name; NULL for the default
+ *          (include/shadowvm/policy.h)
  */
 struct svm_params {
 	const char *name;
@@ -76,6 +78,7 @@ struct svm_params {
 	bool no_mobility;
 	unsigned int last_pkmap;
 	bool kswapd;
+	const char *policy;
 };
 
 /**

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * shadowvm LRU list helpers (the kernel's include/linux/mm_inline.h):
- * the only code that links a page into a node's LRU lists, unlinks it or
- * moves it between them, so that a list and its count never disagree.
- * Reclaim uses them, and so will every replacement policy.
+ * the only code that links a page into a node's LRU lists (or a
+ * replacement policy's own), unlinks it or moves it between them, so that
+ * the lists and their counts never disagree. Reclaim and every policy
+ * use them.
  *
  * Each takes the list explicitly rather than reading it from the page's
  * flags, because callers change those flags around the move (activation
@@ -49,7 +50,65 @@ static inline enum svm_lru_list svm_page_lru_list(struct svm_page *page)
 }
 
 /**
- * svm_add_page_to_lru_list() - put a page at the head of a list
+ * svm_lru_link() - put a page at the head of a list, counted as @lru
+ * @page: the page, on no list
+ * @lruvec: its node's lists
+ * @head: the list: one of @lruvec->lists, or a policy's own
+ * @lru: the kind of list it counts in (@lruvec->nr)
+ *
+ * Context: under @lruvec->lru_lock.
+ */
+static inline void svm_lru_link(struct svm_page *page,
+				struct svm_lruvec *lruvec,
+				struct list_head *head, enum svm_lru_list lru)
+{
+	lockdep_assert_held(&lruvec->lru_lock);
+	list_add(&page->lru, head);
+	lruvec->nr[lru]++;
+}
+
+/**
+ * svm_lru_unlink() - take a page off the list it is on
+ * @page: the page
+ * @lruvec: its node's lists
+ * @lru: the kind of list it counts in
+ *
+ * Leaves @page->lru empty, so that the caller may link it elsewhere.
+ *
+ * Context: under @lruvec->lru_lock.
+ */
+static inline void svm_lru_unlink(struct svm_page *page,
+				  struct svm_lruvec *lruvec,
+				  enum svm_lru_list lru)
+{
+	lockdep_assert_held(&lruvec->lru_lock);
+	list_del_init(&page->lru);
+	lruvec->nr[lru]--;
+}
+
+/**
+ * svm_lru_relink() - move a page to the head of another list
+ * @page: the page, counted as @from
+ * @lruvec: its node's lists
+ * @head: the list it goes to
+ * @from: the kind of list it counted in
+ * @to: the kind of list it counts in now
+ *
+ * Context: under @lruvec->lru_lock.
+ */
+static inline void svm_lru_relink(struct svm_page *page,
+				  struct svm_lruvec *lruvec,
+				  struct list_head *head,
+				  enum svm_lru_list from, enum svm_lru_list to)
+{
+	lockdep_assert_held(&lruvec->lru_lock);
+	list_move(&page->lru, head);
+	lruvec->nr[from]--;
+	lruvec->nr[to]++;
+}
+
+/**
+ * svm_add_page_to_lru_list() - put a page at the head of a node list
  * @page: the page, on no list
  * @lruvec: its node's lists
  * @lru: the list
@@ -60,18 +119,14 @@ static inline void svm_add_page_to_lru_list(struct svm_page *page,
 					    struct svm_lruvec *lruvec,
 					    enum svm_lru_list lru)
 {
-	lockdep_assert_held(&lruvec->lru_lock);
-	list_add(&page->lru, &lruvec->lists[lru]);
-	lruvec->nr[lru]++;
+	svm_lru_link(page, lruvec, &lruvec->lists[lru], lru);
 }
 
 /**
- * svm_del_page_from_lru_list() - take a page off a list
+ * svm_del_page_from_lru_list() - take a page off a node list
  * @page: the page, on @lru
  * @lruvec: its node's lists
  * @lru: the list it is on
- *
- * Leaves @page->lru empty, so that the caller may link it elsewhere.
  *
  * Context: under @lruvec->lru_lock.
  */
@@ -79,13 +134,11 @@ static inline void svm_del_page_from_lru_list(struct svm_page *page,
 					      struct svm_lruvec *lruvec,
 					      enum svm_lru_list lru)
 {
-	lockdep_assert_held(&lruvec->lru_lock);
-	list_del_init(&page->lru);
-	lruvec->nr[lru]--;
+	svm_lru_unlink(page, lruvec, lru);
 }
 
 /**
- * svm_move_page_lru_list() - move a page to the head of another list
+ * svm_move_page_lru_list() - move a page to the head of another node list
  * @page: the page, on @from
  * @lruvec: its node's lists
  * @from: the list it is on
@@ -98,10 +151,20 @@ static inline void svm_move_page_lru_list(struct svm_page *page,
 					  enum svm_lru_list from,
 					  enum svm_lru_list to)
 {
-	lockdep_assert_held(&lruvec->lru_lock);
-	list_move(&page->lru, &lruvec->lists[to]);
-	lruvec->nr[from]--;
-	lruvec->nr[to]++;
+	svm_lru_relink(page, lruvec, &lruvec->lists[to], from, to);
+}
+
+/**
+ * svm_page_node_reclaim() - the reclaim state of a page's node
+ * @svm: the instance
+ * @page: the page
+ *
+ * Return: the node's reclaim state, with its lists and policy state.
+ */
+static inline struct svm_node_reclaim *
+svm_page_node_reclaim(struct svm_instance *svm, struct svm_page *page)
+{
+	return svm->reclaim->node[svm_page_to_nid(page)];
 }
 
 #endif /* _SHADOWVM_MM_INLINE_H */

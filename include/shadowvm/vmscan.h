@@ -27,6 +27,7 @@ struct dentry;
 struct svm_instance;
 struct svm_address_space;
 struct svm_page;
+struct svm_policy_ops;
 struct svm_zone;
 struct task_struct;
 
@@ -70,6 +71,7 @@ struct svm_lruvec {
  * @svm: the instance
  * @nid: the node
  * @lruvec: its LRU lists
+ * @policy: the replacement policy's state for the node
  * @kswapd: its kswapd thread; NULL when the instance runs without one
  * @kswapd_wait: kswapd sleeps here
  * @kswapd_wake: a wake-up is pending
@@ -84,6 +86,7 @@ struct svm_node_reclaim {
 	struct svm_instance *svm;
 	int nid;
 	struct svm_lruvec lruvec;
+	void *policy;
 	struct task_struct *kswapd;
 	wait_queue_head_t kswapd_wait;
 	bool kswapd_wake;
@@ -99,6 +102,8 @@ struct svm_node_reclaim {
  * @svm: the instance
  * @node: per node, indexed by node id; NULL for nodes with no memory
  * @refbit: how reclaim learns that a mapped page is in use
+ * @ops: the replacement policy (include/shadowvm/policy.h)
+ * @page_ext: the policy's per-page state, @ops->page_ext bytes per pfn
  * @reap_work: frees pages whose swap-out completed when no reclaimer
  *             comes by first; queued by the write completions
  */
@@ -106,6 +111,8 @@ struct svm_reclaim {
 	struct svm_instance *svm;
 	struct svm_node_reclaim **node;
 	enum svm_refbit refbit;
+	const struct svm_policy_ops *ops;
+	u8 *page_ext;
 	struct work_struct reap_work;
 };
 
@@ -131,7 +138,8 @@ struct svm_scan_control {
 	bool may_writepage;
 };
 
-int svm_reclaim_init(struct svm_instance *svm, bool kswapd);
+int svm_reclaim_init(struct svm_instance *svm, bool kswapd,
+		     const char *policy);
 void svm_reclaim_exit(struct svm_instance *svm);
 void svm_kswapd_stop(struct svm_instance *svm);
 void svm_reclaim_set_refbit(struct svm_instance *svm, enum svm_refbit mode);
@@ -157,7 +165,6 @@ unsigned long svm_reap_written(struct svm_instance *svm, bool wait);
 unsigned long svm_shrink_all_memory(struct svm_instance *svm,
 				    unsigned long nr_pages);
 #if IS_ENABLED(CONFIG_KUNIT)
-void svm_refill_inactive(struct svm_node_reclaim *nr, unsigned long count);
 void svm_shrink_node(struct svm_node_reclaim *nr, struct svm_scan_control *sc);
 #endif
 
