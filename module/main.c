@@ -311,8 +311,10 @@ static int __init svm_check_params(unsigned long *nr_pages)
 		return -EINVAL;
 	}
 	if (!svm_policy_lookup(policy)) {
+		char names[64];
+
 		pr_err("policy=%s: expected one of %s\n", policy,
-		       svm_policy_names());
+		       svm_policy_names(names, sizeof(names)));
 		return -EINVAL;
 	}
 	if ((swapdev_format || swapdev_lowmem) && !(swapdev && *swapdev)) {

@@ -43,23 +43,35 @@ const struct svm_policy_ops *svm_policy_lookup(const char *name)
 EXPORT_SYMBOL_IF_KUNIT(svm_policy_lookup);
 
 /**
- * svm_policy_names() - the names policy= accepts, for messages
+ * svm_policy_by_index() - walk the table of policies
+ * @i: an index from 0
  *
- * Return: a static string, the names separated by commas.
+ * Return: the @i-th policy, or NULL past the last one.
  */
-const char *svm_policy_names(void)
+const struct svm_policy_ops *svm_policy_by_index(unsigned int i)
 {
-	static char names[64];
+	return i < ARRAY_SIZE(svm_policies) ? svm_policies[i] : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_policy_by_index);
+
+/**
+ * svm_policy_names() - the names policy= accepts, for messages
+ * @buf: where to write them, separated by commas
+ * @size: its size
+ *
+ * Return: @buf.
+ */
+const char *svm_policy_names(char *buf, size_t size)
+{
 	int i;
 
-	if (names[0])
-		return names;
+	buf[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(svm_policies); i++) {
 		if (i)
-			strlcat(names, ", ", sizeof(names));
-		strlcat(names, svm_policies[i]->name, sizeof(names));
+			strlcat(buf, ", ", size);
+		strlcat(buf, svm_policies[i]->name, size);
 	}
-	return names;
+	return buf;
 }
 
 /**
@@ -104,11 +116,12 @@ int svm_policy_init(struct svm_instance *svm, const char *name)
 {
 	const struct svm_policy_ops *ops = svm_policy_lookup(name);
 	struct svm_reclaim *rc = svm->reclaim;
+	char names[64];
 	int nid, err;
 
 	if (!ops) {
 		pr_err("%s: policy=%s: expected one of %s\n", svm->name, name,
-		       svm_policy_names());
+		       svm_policy_names(names, sizeof(names)));
 		return -EINVAL;
 	}
 	if (WARN_ON_ONCE(ops->page_ext > sizeof(u64)))

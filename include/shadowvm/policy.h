@@ -115,7 +115,8 @@ extern const struct svm_policy_ops svm_policy_26;
 
 /* module/policy.c */
 const struct svm_policy_ops *svm_policy_lookup(const char *name);
-const char *svm_policy_names(void);
+const struct svm_policy_ops *svm_policy_by_index(unsigned int i);
+const char *svm_policy_names(char *buf, size_t size);
 void *svm_page_ext(struct svm_instance *svm, struct svm_page *page);
 void svm_page_clear_policy(struct svm_instance *svm, struct svm_page *page);
 int svm_policy_init(struct svm_instance *svm, const char *name);

@@ -28,9 +28,18 @@ const char *svm_ko_path(void)
 
 int svm_load(const char *params)
 {
-	int fd = open(svm_ko_path(), O_RDONLY | O_CLOEXEC);
-	int ret;
+	const char *env = getenv("SHADOWVM_PARAMS");
+	char all[1024];
+	int fd, ret;
 
+	/* The environment's first: a parameter given twice, the last wins. */
+	if (env && *env) {
+		if (snprintf(all, sizeof(all), "%s %s", env, params) >=
+		    (int)sizeof(all))
+			return -E2BIG;
+		params = all;
+	}
+	fd = open(svm_ko_path(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;

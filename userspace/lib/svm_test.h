@@ -11,7 +11,10 @@
 
 /* Path of shadowvm.ko: $SHADOWVM_KO, else /guest/shadowvm.ko. */
 const char *svm_ko_path(void);
-/* finit_module() the module with @params; returns 0 or -errno. */
+/*
+ * finit_module() the module with $SHADOWVM_PARAMS (if set) and @params,
+ * which win where both name a parameter; returns 0 or -errno.
+ */
 int svm_load(const char *params);
 /* delete_module("shadowvm", O_NONBLOCK); returns 0 or -errno. */
 int svm_unload(void);

@@ -72,6 +72,10 @@ FIXTURE_VARIANT_ADD(bad_param, dev_mode_zero) {
 	"dev_mode=0", EINVAL, "dev_mode=0: expected read and write bits only"
 };
 
+FIXTURE_VARIANT_ADD(bad_param, policy) {
+	"policy=lru", EINVAL, "policy=lru: expected one of 2.6"
+};
+
 FIXTURE_VARIANT_ADD(bad_param, refbit) {
 	"refbit=young", EINVAL, "refbit=young: expected pte or unmap"
 };
