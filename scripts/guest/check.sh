@@ -7,6 +7,9 @@
 #   SVMKUNIT-BEGIN <suite> / SVMKUNIT-END <suite>     KTAP from debugfs
 #   SVMTEST-BEGIN <test> / SVMTEST-END <test> rc=<n>  TAP from the program
 # Usage: check.sh KERNEL [SUITE...]; with SUITEs, only those run.
+# /guest/policy-runs, when present, lists "<test> <policy>" pairs: each
+# test runs again with the module loaded with policy=<policy>, as the
+# suite <test>@<policy>.
 kernel=$1
 shift
 selected() {
@@ -37,23 +40,38 @@ if [ -f /guest/shadowvm_kunit.ko ]; then
 	fi
 fi
 
-for t in /guest/tests/*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	selected "$name" || continue
-	echo "SVMTEST-BEGIN $name"
-	"$t" > /tmp/out 2>&1
+run_test() {	# run_test PROGRAM SUITE-NAME
+	echo "SVMTEST-BEGIN $2"
+	"$1" > /tmp/out 2>&1
 	rc=$?
 	cat /tmp/out
-	echo "SVMTEST-END $name rc=$rc"
+	echo "SVMTEST-END $2 rc=$rc"
 	[ $rc -eq 0 ] || status=1
 	# A test killed by its timeout skips its teardown: unload here so
 	# that its failure does not become the next program's.
 	if grep -q '^shadowvm ' /proc/modules; then
-		echo "check: $name left shadowvm loaded; unloading it"
+		echo "check: $2 left shadowvm loaded; unloading it"
 		rmmod shadowvm || status=1
 	fi
+}
+
+for t in /guest/tests/*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	selected "$name" || continue
+	run_test "$t" "$name"
 done
+
+# The reclaim and swap tests again under the other replacement policies
+# (svm_load() puts $SHADOWVM_PARAMS before each test's own parameters).
+if [ -f /guest/policy-runs ]; then
+	while read -r name policy; do
+		[ -x "/guest/tests/$name" ] || continue
+		selected "$name@$policy" || continue
+		SHADOWVM_PARAMS="policy=$policy" \
+			run_test "/guest/tests/$name" "$name@$policy"
+	done < /guest/policy-runs
+fi
 
 # Leaks: two scans, as kmemleak's documentation advises, then the report
 # goes to the kernel console where scripts/vm looks for it.
